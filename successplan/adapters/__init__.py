@@ -1,0 +1,35 @@
+"""Connectors: one sub-package per source standard.
+
+Each reads its source, converts to canonical records with provenance, and
+writes the record stream; what they share lives here.
+"""
+
+from __future__ import annotations
+
+from ._http import (
+    CheckpointStore,
+    RetryPolicy,
+    raise_for_status,
+    require_https,
+    send_with_retry,
+)
+from ._stream import (
+    QuarantineEntry,
+    QuarantineWriter,
+    RecordWriter,
+    RunSummary,
+    stable_id,
+)
+
+__all__ = [
+    "CheckpointStore",
+    "QuarantineEntry",
+    "QuarantineWriter",
+    "RecordWriter",
+    "RetryPolicy",
+    "RunSummary",
+    "raise_for_status",
+    "require_https",
+    "send_with_retry",
+    "stable_id",
+]

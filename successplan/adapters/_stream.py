@@ -1,0 +1,159 @@
+"""The record stream every connector writes, and its quarantine.
+
+Records go out as NDJSON, one canonical record a line. Input that cannot be
+converted goes to a second NDJSON stream, the quarantine, with where it was
+read, a stable reason code, a message and the raw input, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+import dataclasses
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any, Self
+
+import orjson
+from pydantic import BaseModel
+
+__all__ = [
+    "QuarantineEntry",
+    "QuarantineWriter",
+    "RecordWriter",
+    "RunSummary",
+    "stable_id",
+]
+
+
+def stable_id(record_type: str, system: str, *key: object) -> str:
+    """Derive a record id that stays the same for the same source record.
+
+    The id is ``<type>-<32 hex digits>`` of a SHA-256 over the source system and
+    key parts, so it carries no personal data and a rerun yields the same id.
+
+    Args:
+        record_type: The canonical record type, for example ``Finding``.
+        system: The source system, for example ``edfi``.
+        *key: The source's own key parts, in a fixed order.
+
+    Returns:
+        The id.
+    """
+    joined = "\x1f".join([record_type, system, *(str(part) for part in key)])
+    digest = hashlib.sha256(joined.encode("utf-8")).hexdigest()[:32]
+    return f"{record_type.lower()}-{digest}"
+
+
+@dataclass(slots=True)
+class QuarantineEntry:
+    """One piece of input that could not be converted."""
+
+    location: str
+    reason: str
+    message: str
+    raw: Any
+    resource: str | None = None
+    field: str | None = None
+    at: datetime = dataclasses.field(default_factory=lambda: datetime.now(UTC))
+
+    def to_json(self) -> bytes:
+        """Serialize the entry as one NDJSON line (without the newline)."""
+        return orjson.dumps(
+            {
+                "type": "Quarantine",
+                "location": self.location,
+                "resource": self.resource,
+                "reason": self.reason,
+                "field": self.field,
+                "message": self.message,
+                "at": self.at.isoformat(),
+                "raw": self.raw,
+            },
+            default=str,
+        )
+
+
+@dataclass
+class RunSummary:
+    """Counts of a conversion or pull run, by resource."""
+
+    read: Counter[str] = dataclasses.field(default_factory=Counter)
+    converted: Counter[str] = dataclasses.field(default_factory=Counter)
+    quarantined: Counter[str] = dataclasses.field(default_factory=Counter)
+    skipped: Counter[str] = dataclasses.field(default_factory=Counter)
+    written: Counter[str] = dataclasses.field(default_factory=Counter)
+
+    def as_dict(self) -> dict[str, dict[str, int]]:
+        """Return the counts as plain dicts, for reports."""
+        return {
+            "read": dict(self.read),
+            "converted": dict(self.converted),
+            "quarantined": dict(self.quarantined),
+            "skipped": dict(self.skipped),
+            "written": dict(self.written),
+        }
+
+
+class _LineWriter:
+    def __init__(self, target: str | Path | IO[bytes], *, append: bool) -> None:
+        if isinstance(target, str | Path):
+            mode = "ab" if append else "wb"
+            self._file: IO[bytes] = Path(target).open(mode)  # noqa: SIM115
+            self._owned = True
+        else:
+            self._file = target
+            self._owned = False
+
+    def _write(self, line: bytes) -> None:
+        self._file.write(line + b"\n")
+
+    def flush(self) -> None:
+        """Push buffered lines to the file."""
+        self._file.flush()
+
+    def close(self) -> None:
+        """Flush, and close the file if this writer opened it."""
+        self._file.flush()
+        if self._owned:
+            self._file.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class RecordWriter(_LineWriter):
+    """Writes canonical records as NDJSON, counting them by type.
+
+    A path is truncated unless ``append`` is set; a resumed pull appends.
+    """
+
+    def __init__(
+        self, target: str | Path | IO[bytes], *, append: bool = False
+    ) -> None:
+        super().__init__(target, append=append)
+        self.counts: Counter[str] = Counter()
+
+    def write(self, record: BaseModel) -> None:
+        """Append one record."""
+        self._write(record.model_dump_json(exclude_none=True).encode("utf-8"))
+        self.counts[type(record).__name__] += 1
+
+
+class QuarantineWriter(_LineWriter):
+    """Writes quarantine entries as NDJSON."""
+
+    def __init__(
+        self, target: str | Path | IO[bytes], *, append: bool = False
+    ) -> None:
+        super().__init__(target, append=append)
+        self.count = 0
+
+    def write(self, entry: QuarantineEntry) -> None:
+        """Append one entry."""
+        self._write(entry.to_json())
+        self.count += 1
