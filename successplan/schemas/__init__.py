@@ -74,6 +74,15 @@ from ._plan import (
     TeamMember,
     Utilization,
 )
+from ._profiles import (
+    CodeList,
+    Coverage,
+    Profile,
+    ProfileIssue,
+    check_profile,
+    list_profiles,
+    load_profile,
+)
 from ._record import Record, SubjectRecord
 from ._registry import (
     RECORD_TYPES,
@@ -106,6 +115,7 @@ __all__ = [
     "Address",
     "AnyRecord",
     "CanonicalModel",
+    "CodeList",
     "Coding",
     "Consent",
     "ConsentProvision",
@@ -113,6 +123,7 @@ __all__ = [
     "Contact",
     "ContactPoint",
     "ContactPointSystem",
+    "Coverage",
     "DataCategory",
     "DataSharingAgreement",
     "Deletion",
@@ -146,6 +157,8 @@ __all__ = [
     "Period",
     "Person",
     "PlanStatus",
+    "Profile",
+    "ProfileIssue",
     "ProgramParticipation",
     "ProgramType",
     "ProgressEntry",
@@ -169,8 +182,11 @@ __all__ = [
     "Utilization",
     "ValueType",
     "category_map",
+    "check_profile",
     "field",
     "field_category",
     "follows_record",
+    "list_profiles",
+    "load_profile",
     "record_adapter",
 ]
