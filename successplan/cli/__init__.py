@@ -44,7 +44,7 @@ def _root(
 
 
 def _register() -> None:
-    from . import _schema, _validate  # noqa: F401  (registers commands)
+    from . import _schema  # noqa: F401  (registers commands)
 
 
 def main() -> None:

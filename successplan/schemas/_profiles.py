@@ -6,6 +6,36 @@ rules; it never adds fields, so every profiled plan is still a canonical plan.
 
 Paths are dotted field names from the plan; ``[]`` steps into every element of
 a list, so ``goals[].targets`` means "every goal has targets".
+
+A profile has these rules, each optional:
+
+``required``
+    Paths that must hold a value wherever they reach. ``services[].tier``
+    means every service has a tier; list ``services`` too when the plan must
+    have at least one service.
+``domains``
+    The only domains findings, goals and services may use.
+``coverage``
+    Every listed domain holds at least one finding of every listed kind
+    (a strength and a need in each of four domains).
+``values``
+    The values a field may take, wherever it appears. Numbers are written as
+    they print (``"2"``) and booleans as ``true`` or ``false``.
+``codes``
+    The system and codes a coded field may take, wherever it appears.
+``includes``
+    Values the plan must hold somewhere, not everywhere: each entry names one
+    path or several (their values are pooled), and asks that every value of
+    ``all_of`` appears, that at least one value of ``any_of`` appears, or that
+    at least ``distinct`` different values appear. A coded field is compared
+    by its code, and only within ``system`` when one is given. So
+    ``{path: goals[].domain, all_of: [academic, career]}`` asks for an
+    academic goal and a career goal, and ``{path: team[].role, any_of:
+    [mentor, advisor]}`` for a mentor or an advisor on the team.
+
+Each shortfall is a :class:`ProfileIssue` with a stable code:
+``profile-required``, ``profile-domain``, ``profile-value``,
+``profile-coverage`` or ``profile-includes``.
 """
 
 from __future__ import annotations
@@ -18,7 +48,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from successplan.errors import ProfileError
 
@@ -29,6 +66,7 @@ from ._registry import category_map
 __all__ = [
     "CodeList",
     "Coverage",
+    "Includes",
     "Profile",
     "ProfileIssue",
     "check_profile",
@@ -57,6 +95,40 @@ class Coverage(_Strict):
     domains: list[Domain] = Field(min_length=1)
 
 
+class Includes(_Strict):
+    """Values the plan must hold somewhere along one or more paths."""
+
+    path: list[str] = Field(min_length=1)
+    all_of: list[str] = Field(default_factory=list)
+    any_of: list[str] = Field(default_factory=list)
+    distinct: int | None = Field(None, ge=1)
+    system: str | None = Field(None, min_length=1)
+
+    @field_validator("path", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @field_validator("path")
+    @classmethod
+    def _known_paths(cls, paths: list[str]) -> list[str]:
+        for path in paths:
+            _check_path(path)
+        return paths
+
+    @field_validator("all_of", "any_of", mode="before")
+    @classmethod
+    def _as_text(cls, value: Any) -> Any:
+        return [_text(item) for item in value] if isinstance(value, list) else value
+
+    @model_validator(mode="after")
+    def _asks_something(self) -> Includes:
+        if not self.all_of and not self.any_of and self.distinct is None:
+            msg = "an `includes` rule needs `all_of`, `any_of` or `distinct`"
+            raise ValueError(msg)
+        return self
+
+
 class Profile(_Strict):
     """A program's constraints on the canonical Success Plan."""
 
@@ -70,6 +142,19 @@ class Profile(_Strict):
     coverage: list[Coverage] = Field(default_factory=list)
     values: dict[str, list[str]] = Field(default_factory=dict)
     codes: dict[str, CodeList] = Field(default_factory=dict)
+    includes: list[Includes] = Field(default_factory=list)
+
+    @field_validator("values", mode="before")
+    @classmethod
+    def _values_as_text(cls, mapping: Any) -> Any:
+        if not isinstance(mapping, dict):
+            return mapping
+        return {
+            path: [_text(item) for item in choices]
+            if isinstance(choices, list)
+            else choices
+            for path, choices in mapping.items()
+        }
 
     @field_validator("required")
     @classmethod
@@ -86,12 +171,19 @@ class Profile(_Strict):
         return mapping
 
 
+def _text(value: Any) -> Any:
+    """Spell a scalar the way profiles compare it: ``true``, ``2``, ``draft``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return value
+
+
 def _check_path(path: str) -> None:
     known = category_map(SuccessPlan)
     normalized = path.replace("[]", "")
-    if path not in known and normalized not in {
-        key.replace("[]", "") for key in known
-    }:
+    if path not in known and normalized not in {key.replace("[]", "") for key in known}:
         msg = f"`{path}` is not a field of SuccessPlan"
         raise ValueError(msg)
 
@@ -101,7 +193,11 @@ class ProfileIssue:
     """One way a plan falls short of a profile."""
 
     code: Literal[
-        "profile-required", "profile-domain", "profile-value", "profile-coverage"
+        "profile-required",
+        "profile-domain",
+        "profile-value",
+        "profile-coverage",
+        "profile-includes",
     ]
     path: str
     message: str
@@ -135,7 +231,9 @@ def _empty(value: Any) -> bool:
     return value is None or value == [] or value == "" or value == {}
 
 
-def check_profile(plan: SuccessPlan | dict[str, Any], profile: Profile) -> list[ProfileIssue]:
+def check_profile(
+    plan: SuccessPlan | dict[str, Any], profile: Profile
+) -> list[ProfileIssue]:
     """Check a plan against a profile.
 
     Args:
@@ -175,7 +273,7 @@ def check_profile(plan: SuccessPlan | dict[str, Any], profile: Profile) -> list[
 
     for path, choices in profile.values.items():
         for where, value in _reach(data, path):
-            if value is not None and str(value) not in choices:
+            if value is not None and _text(value) not in choices:
                 issues.append(
                     ProfileIssue(
                         "profile-value",
@@ -216,6 +314,60 @@ def check_profile(plan: SuccessPlan | dict[str, Any], profile: Profile) -> list[
                             f"finding in domain `{domain.value}`",
                         )
                     )
+
+    for wanted in profile.includes:
+        issues += _check_includes(data, wanted, profile.name)
+    return issues
+
+
+def _found(data: dict[str, Any], rule: Includes) -> set[str]:
+    """Collect the values a rule's paths reach, codes compared by code."""
+    found: set[str] = set()
+    for path in rule.path:
+        for _, value in _reach(data, path):
+            if isinstance(value, dict):
+                if rule.system is not None and value.get("system") != rule.system:
+                    continue
+                value = value.get("code")
+            if not _empty(value) and not isinstance(value, list | dict):
+                found.add(str(_text(value)))
+    return found
+
+
+def _check_includes(
+    data: dict[str, Any], rule: Includes, profile: str
+) -> list[ProfileIssue]:
+    found = _found(data, rule)
+    where = rule.path[0].split("[]", 1)[0].split(".", 1)[0]
+    paths = " or ".join(f"`{path}`" for path in rule.path)
+    within = f" (codes of `{rule.system}`)" if rule.system else ""
+    issues = [
+        ProfileIssue(
+            "profile-includes",
+            where,
+            f"profile `{profile}` needs `{wanted}` at {paths}{within}",
+        )
+        for wanted in rule.all_of
+        if wanted not in found
+    ]
+    if rule.any_of and not found.intersection(rule.any_of):
+        issues.append(
+            ProfileIssue(
+                "profile-includes",
+                where,
+                f"profile `{profile}` needs one of {', '.join(rule.any_of)} "
+                f"at {paths}{within}",
+            )
+        )
+    if rule.distinct is not None and len(found) < rule.distinct:
+        issues.append(
+            ProfileIssue(
+                "profile-includes",
+                where,
+                f"profile `{profile}` needs at least {rule.distinct} different "
+                f"values at {paths}{within}; the plan has {len(found)}",
+            )
+        )
     return issues
 
 
