@@ -526,6 +526,26 @@ class SuccessPlan(SubjectRecord):
         finding_ids = {f.id for f in self.findings}
         goal_ids = {g.id for g in self.goals}
         member_ids = {m.id for m in self.team}
+        wanted_findings = {ref for g in self.goals for ref in g.addresses}
+        wanted_findings.update(ref for s in self.services for ref in s.addresses)
+        wanted_goals = {ref for s in self.services for ref in s.supports_goals}
+        wanted_members = {
+            step.owner.team_member
+            for g in self.goals
+            for step in g.action_steps
+            if step.owner.team_member is not None
+        }
+        if (
+            wanted_findings <= finding_ids
+            and wanted_goals <= goal_ids
+            and wanted_members <= member_ids
+        ):
+            return self
+        raise ValueError("; ".join(self._dangling(finding_ids, goal_ids, member_ids)))
+
+    def _dangling(
+        self, finding_ids: set[str], goal_ids: set[str], member_ids: set[str]
+    ) -> list[str]:
         problems: list[str] = []
         for i, goal in enumerate(self.goals):
             problems += [
@@ -551,6 +571,4 @@ class SuccessPlan(SubjectRecord):
                 for ref in service.supports_goals
                 if ref not in goal_ids
             ]
-        if problems:
-            raise ValueError("; ".join(problems))
-        return self
+        return problems

@@ -277,37 +277,50 @@ class _Checker:
         return []
 
 
-def _lines(stream: IO[bytes], limit: int) -> Iterator[tuple[int, bytes | None]]:
-    """Yield ``(line_number, line)``; ``None`` stands for a line over ``limit``."""
+def _lines(
+    stream: IO[bytes], limit: int, progress: ProgressSink | None
+) -> Iterator[tuple[int, bytes | None]]:
+    """Yield ``(line_number, line)``; ``None`` stands for a line over ``limit``.
+
+    Lines are split a chunk at a time; a line over the limit is never held
+    whole: once it passes the limit its bytes are skipped up to its newline.
+    """
     number = 0
-    pending = b""
+    pieces: list[bytes] = []
+    held = 0
     skipping = False
-    while True:
-        chunk = stream.read(_CHUNK)
-        if not chunk:
-            break
-        start = 0
-        while True:
-            end = chunk.find(b"\n", start)
-            if end < 0:
-                if skipping:
-                    break
-                pending += chunk[start:]
-                if len(pending) > limit:
-                    number += 1
-                    yield number, None
-                    pending, skipping = b"", True
-                break
-            if skipping:
-                skipping = False
-            else:
+    while chunk := stream.read(_CHUNK):
+        if progress is not None:
+            progress(len(chunk))
+        if skipping:
+            cut = chunk.find(b"\n")
+            if cut < 0:
+                continue
+            chunk = chunk[cut + 1 :]
+            skipping = False
+        parts = chunk.split(b"\n")
+        if len(parts) == 1:
+            pieces.append(chunk)
+            held += len(chunk)
+            if held > limit:
                 number += 1
-                line = pending + chunk[start:end]
-                yield number, (line if len(line) <= limit else None)
-            pending = b""
-            start = end + 1
-    if pending and not skipping:
-        yield number + 1, pending
+                yield number, None
+                pieces, held, skipping = [], 0, True
+            continue
+        first = b"".join([*pieces, parts[0]]) if pieces else parts[0]
+        number += 1
+        yield number, (first if len(first) <= limit else None)
+        for part in parts[1:-1]:
+            number += 1
+            yield number, (part if len(part) <= limit else None)
+        last = parts[-1]
+        pieces, held = ([last], len(last)) if last else ([], 0)
+        if held > limit:
+            number += 1
+            yield number, None
+            pieces, held, skipping = [], 0, True
+    if pieces:
+        yield number + 1, b"".join(pieces)
 
 
 def _validate_ndjson(
@@ -317,9 +330,7 @@ def _validate_ndjson(
     limit: int,
     progress: ProgressSink | None,
 ) -> None:
-    for number, line in _lines(stream, limit):
-        if progress is not None:
-            progress(len(line) + 1 if line is not None else limit)
+    for number, line in _lines(stream, limit, progress):
         if line is None:
             result.records += 1
             result.invalid += 1
@@ -333,7 +344,7 @@ def _validate_ndjson(
                 )
             )
             continue
-        if not line.strip():
+        if not line or line.isspace():
             continue
         checker.check(line, result, line=number, record=None)
     if result.records and not result.parsed and result.unreadable is None:
