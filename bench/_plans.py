@@ -23,7 +23,10 @@ def _day(rng: random.Random, start: date, span: int) -> str:
 def plan(index: int, rng: random.Random) -> dict[str, Any]:
     """Return one plan as a JSON-ready dict."""
     start = date(2025, 8, 25)
-    student = {"system": "https://district.example/student-id", "value": f"S{index:07d}"}
+    student = {
+        "system": "https://district.example/student-id",
+        "value": f"S{index:07d}",
+    }
     findings = [
         {
             "id": f"p{index}-f{i}",
@@ -98,7 +101,10 @@ def plan(index: int, rng: random.Random) -> dict[str, Any]:
             "domain": "attendance",
             "unit": "%",
             "points": [
-                {"as_of": _day(rng, start, 250), "value": round(rng.uniform(80, 100), 1)}
+                {
+                    "as_of": _day(rng, start, 250),
+                    "value": round(rng.uniform(80, 100), 1),
+                }
                 for _ in range(3)
             ],
         }

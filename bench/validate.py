@@ -52,7 +52,9 @@ def _child(mode: str, path: str) -> None:
             raise SystemExit(f"unexpected problems: {problems[:3]}")
     elapsed = time.perf_counter() - started
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"seconds": elapsed, "records": records, "peak_mb": peak_kb / 1024}))
+    print(
+        json.dumps({"seconds": elapsed, "records": records, "peak_mb": peak_kb / 1024})
+    )
 
 
 def _measure(mode: str, path: Path, repeat: int) -> dict[str, float]:

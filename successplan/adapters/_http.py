@@ -85,7 +85,7 @@ class RetryPolicy:
             after = _retry_after(response.headers.get("Retry-After"))
             if after is not None:
                 return min(after, self.max_delay)
-        base = min(self.base_delay * 2 ** (attempt - 1), self.max_delay)
+        base = min(self.base_delay * 2.0 ** (attempt - 1), self.max_delay)
         spread = base * self.jitter
         return max(0.0, base + random.uniform(-spread, spread))  # noqa: S311
 

@@ -7,9 +7,9 @@ read, a stable reason code, a message and the raw input, so nothing is lost.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections import Counter
-import dataclasses
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -132,9 +132,7 @@ class RecordWriter(_LineWriter):
     A path is truncated unless ``append`` is set; a resumed pull appends.
     """
 
-    def __init__(
-        self, target: str | Path | IO[bytes], *, append: bool = False
-    ) -> None:
+    def __init__(self, target: str | Path | IO[bytes], *, append: bool = False) -> None:
         super().__init__(target, append=append)
         self.counts: Counter[str] = Counter()
 
@@ -147,9 +145,7 @@ class RecordWriter(_LineWriter):
 class QuarantineWriter(_LineWriter):
     """Writes quarantine entries as NDJSON."""
 
-    def __init__(
-        self, target: str | Path | IO[bytes], *, append: bool = False
-    ) -> None:
+    def __init__(self, target: str | Path | IO[bytes], *, append: bool = False) -> None:
         super().__init__(target, append=append)
         self.count = 0
 

@@ -12,7 +12,15 @@ import logging
 import typer
 from rich.console import Console
 
-__all__ = ["app", "console", "convert_app", "err_console", "export_app", "main", "pull_app"]
+__all__ = [
+    "app",
+    "console",
+    "convert_app",
+    "err_console",
+    "export_app",
+    "main",
+    "pull_app",
+]
 
 app = typer.Typer(
     name="successplan",
@@ -34,7 +42,9 @@ err_console = Console(stderr=True)
 
 @app.callback()
 def _root(
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress at INFO."),
+    verbose: bool = typer.Option(
+        False, "--verbose", "-v", help="Log progress at INFO."
+    ),
 ) -> None:
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,

@@ -17,7 +17,9 @@ class Eligibility(CanonicalModel):
     """Who may use a service."""
 
     description: str | None = field(DataCategory.DIRECTORY, "In words.", None)
-    minimum_age: float | None = field(DataCategory.DIRECTORY, "Youngest age.", None, ge=0)
+    minimum_age: float | None = field(
+        DataCategory.DIRECTORY, "Youngest age.", None, ge=0
+    )
     maximum_age: float | None = field(DataCategory.DIRECTORY, "Oldest age.", None, ge=0)
     codes: list[Coding] = field(
         DataCategory.DIRECTORY,
@@ -74,7 +76,9 @@ class Location(Record):
     addresses: list[Address] = field(
         DataCategory.DIRECTORY, "Addresses.", default_factory=list
     )
-    latitude: float | None = field(DataCategory.DIRECTORY, "Latitude.", None, ge=-90, le=90)
+    latitude: float | None = field(
+        DataCategory.DIRECTORY, "Latitude.", None, ge=-90, le=90
+    )
     longitude: float | None = field(
         DataCategory.DIRECTORY, "Longitude.", None, ge=-180, le=180
     )
@@ -121,7 +125,8 @@ class Service(Record):
         DataCategory.DIRECTORY, "Canonical domains it serves.", default_factory=list
     )
     location_ids: list[str] = field(
-        DataCategory.DIRECTORY, "Ids of the Locations it is offered at.",
+        DataCategory.DIRECTORY,
+        "Ids of the Locations it is offered at.",
         default_factory=list,
     )
     eligibility: list[Eligibility] = field(
@@ -130,7 +135,9 @@ class Service(Record):
     languages: list[Coding] = field(
         DataCategory.DIRECTORY, "Languages it is offered in.", default_factory=list
     )
-    fees: list[Fee] = field(DataCategory.DIRECTORY, "What it costs.", default_factory=list)
+    fees: list[Fee] = field(
+        DataCategory.DIRECTORY, "What it costs.", default_factory=list
+    )
     service_areas: list[ServiceArea] = field(
         DataCategory.DIRECTORY, "Where clients may live.", default_factory=list
     )

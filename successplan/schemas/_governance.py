@@ -126,9 +126,7 @@ class Consent(Record):
     provisions: list[ConsentProvision] = field(
         DataCategory.GOVERNANCE, "Its rules, read in order.", min_length=1
     )
-    period: Period | None = field(
-        DataCategory.GOVERNANCE, "When it is in force.", None
-    )
+    period: Period | None = field(DataCategory.GOVERNANCE, "When it is in force.", None)
     signed_on: date | None = field(DataCategory.GOVERNANCE, "When it was signed.", None)
     revoked_on: date | None = field(
         DataCategory.GOVERNANCE, "When it was revoked.", None
@@ -256,7 +254,9 @@ class Deletion(Record):
     target_type: NonEmptyStr = field(
         DataCategory.ADMINISTRATIVE, "Type of the deleted record."
     )
-    target_id: NonEmptyStr = field(DataCategory.ADMINISTRATIVE, "Id of the deleted record.")
+    target_id: NonEmptyStr = field(
+        DataCategory.ADMINISTRATIVE, "Id of the deleted record."
+    )
     deleted_at: datetime | None = field(
         DataCategory.ADMINISTRATIVE, "When the source deleted it.", None
     )

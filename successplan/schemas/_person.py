@@ -17,7 +17,6 @@ from ._types import (
     ContactPoint,
     HumanName,
     Identifier,
-    NonEmptyStr,
     Period,
 )
 
@@ -55,7 +54,9 @@ class LanguageUse(CanonicalModel):
     )
     uses: list[
         Literal["home", "native", "primary", "spoken", "written", "correspondence"]
-    ] = field(DataCategory.DEMOGRAPHIC, "How the language is used.", default_factory=list)
+    ] = field(
+        DataCategory.DEMOGRAPHIC, "How the language is used.", default_factory=list
+    )
     preferred: bool = field(
         DataCategory.DEMOGRAPHIC, "The language to use with this person.", False
     )
@@ -109,10 +110,14 @@ class Contact(CanonicalModel):
 
     name: HumanName = field(DataCategory.DIRECTORY, "The contact's name.")
     relationship: Coding | None = field(
-        DataCategory.DIRECTORY, "Relationship to the person (mother, foster parent).", None
+        DataCategory.DIRECTORY,
+        "Relationship to the person (mother, foster parent).",
+        None,
     )
     identifiers: list[Identifier] = field(
-        DataCategory.ADMINISTRATIVE, "The contact's own identifiers.", default_factory=list
+        DataCategory.ADMINISTRATIVE,
+        "The contact's own identifiers.",
+        default_factory=list,
     )
     guardian: bool | None = field(
         DataCategory.WELFARE, "Whether the contact is a legal guardian.", None
@@ -182,7 +187,7 @@ class ProgramParticipation(CanonicalModel):
     def _default_category(cls, data: object) -> object:
         if isinstance(data, dict) and data.get("category") is None:
             try:
-                program = ProgramType(data.get("program"))
+                program = ProgramType(str(data.get("program")))
             except ValueError:
                 return data
             return {**data, "category": PROGRAM_CATEGORIES[program]}
@@ -192,7 +197,9 @@ class ProgramParticipation(CanonicalModel):
 class Person(Record):
     """A child or young person, as one source knows them."""
 
-    type: Literal["Person"] = field(DataCategory.ADMINISTRATIVE, "Record type.", "Person")
+    type: Literal["Person"] = field(
+        DataCategory.ADMINISTRATIVE, "Record type.", "Person"
+    )
     identifiers: list[Identifier] = field(
         DataCategory.DIRECTORY,
         "Identifiers from every system that knows the person.",
@@ -219,13 +226,17 @@ class Person(Record):
         DataCategory.DIRECTORY, "Addresses.", default_factory=list
     )
     telecom: list[ContactPoint] = field(
-        DataCategory.DIRECTORY, "Phone numbers and e-mail addresses.", default_factory=list
+        DataCategory.DIRECTORY,
+        "Phone numbers and e-mail addresses.",
+        default_factory=list,
     )
     enrollments: list[Enrollment] = field(
         DataCategory.DIRECTORY, "Schools and programs attended.", default_factory=list
     )
     contacts: list[Contact] = field(
-        DataCategory.DIRECTORY, "Parents, guardians and other contacts.", default_factory=list
+        DataCategory.DIRECTORY,
+        "Parents, guardians and other contacts.",
+        default_factory=list,
     )
     programs: list[ProgramParticipation] = field(
         DataCategory.ADMINISTRATIVE,

@@ -117,9 +117,7 @@ class Finding(SubjectRecord):
         DataCategory.PLAN, "How pressing a need is.", None
     )
     identified_on: date | None = field(DataCategory.PLAN, "When it was noted.", None)
-    identified_by: PartyRef | None = field(
-        DataCategory.PLAN, "Who noted it.", None
-    )
+    identified_by: PartyRef | None = field(DataCategory.PLAN, "Who noted it.", None)
     method: (
         Literal[
             "assessment",
@@ -241,7 +239,9 @@ class Goal(SubjectRecord):
     start_date: date | None = field(DataCategory.PLAN, "When work began.", None)
     due_date: date | None = field(DataCategory.PLAN, "When it should be met.", None)
     targets: list[MeasurableTarget] = field(
-        DataCategory.PLAN, "Measurable targets.", default_factory=list,
+        DataCategory.PLAN,
+        "Measurable targets.",
+        default_factory=list,
         follows_record=True,
     )
     milestones: list[Milestone] = field(
@@ -254,7 +254,9 @@ class Goal(SubjectRecord):
         DataCategory.PLAN, "Obstacles.", default_factory=list
     )
     progress: list[ProgressEntry] = field(
-        DataCategory.PLAN, "Progress over time.", default_factory=list,
+        DataCategory.PLAN,
+        "Progress over time.",
+        default_factory=list,
         follows_record=True,
     )
     addresses: list[str] = field(
@@ -341,9 +343,7 @@ class ServiceEngagement(SubjectRecord):
     reason: str | None = field(
         DataCategory.SERVICES, "Why, in words.", None, follows_record=True
     )
-    period: Period | None = field(
-        DataCategory.SERVICES, "When the service ran.", None
-    )
+    period: Period | None = field(DataCategory.SERVICES, "When the service ran.", None)
     utilization: list[Utilization] = field(
         DataCategory.SERVICES, "How much was delivered.", default_factory=list
     )
@@ -384,18 +384,14 @@ class TeamMember(SubjectRecord):
     organization_name: str | None = field(
         DataCategory.PLAN, "Their organization, by name.", None
     )
-    lead: bool = field(
-        DataCategory.PLAN, "Whether they coordinate the plan.", False
-    )
+    lead: bool = field(DataCategory.PLAN, "Whether they coordinate the plan.", False)
     telecom: list[ContactPoint] = field(
         DataCategory.PLAN, "How to reach them.", default_factory=list
     )
     languages: list[Coding] = field(
         DataCategory.PLAN, "Languages they speak with the family.", default_factory=list
     )
-    period: Period | None = field(
-        DataCategory.PLAN, "When they are on the team.", None
-    )
+    period: Period | None = field(DataCategory.PLAN, "When they are on the team.", None)
 
 
 class IndicatorPoint(CanonicalModel):
@@ -425,7 +421,9 @@ class SubIndicator(CanonicalModel):
     name: str | None = field(DataCategory.EDUCATION, "Its name.", None)
     unit: str | None = field(DataCategory.EDUCATION, "Unit of its values.", None)
     points: list[IndicatorPoint] = field(
-        DataCategory.EDUCATION, "Values over time.", default_factory=list,
+        DataCategory.EDUCATION,
+        "Values over time.",
+        default_factory=list,
         follows_record=True,
     )
 
@@ -447,11 +445,15 @@ class IndicatorSeries(SubjectRecord):
     domain: Domain = field(DataCategory.EDUCATION, "The domain it measures.")
     unit: str | None = field(DataCategory.EDUCATION, "Unit of its values.", None)
     points: list[IndicatorPoint] = field(
-        DataCategory.EDUCATION, "Values over time.", default_factory=list,
+        DataCategory.EDUCATION,
+        "Values over time.",
+        default_factory=list,
         follows_record=True,
     )
     sub_indicators: list[SubIndicator] = field(
-        DataCategory.EDUCATION, "Parts measured on their own.", default_factory=list,
+        DataCategory.EDUCATION,
+        "Parts measured on their own.",
+        default_factory=list,
         follows_record=True,
     )
 
@@ -476,7 +478,7 @@ class SuccessPlan(SubjectRecord):
     type: Literal["SuccessPlan"] = field(
         DataCategory.ADMINISTRATIVE, "Record type.", "SuccessPlan"
     )
-    subject: Identifier = field(  # type: ignore[assignment]
+    subject: Identifier = field(
         DataCategory.DIRECTORY, "The person the plan is about."
     )
     schema_version: str = field(
@@ -499,7 +501,9 @@ class SuccessPlan(SubjectRecord):
         DataCategory.DIRECTORY, "The person, as known to the plan's author.", None
     )
     family_languages: list[Coding] = field(
-        DataCategory.DEMOGRAPHIC, "Languages to use with the family.", default_factory=list
+        DataCategory.DEMOGRAPHIC,
+        "Languages to use with the family.",
+        default_factory=list,
     )
     vision: str | None = field(
         DataCategory.PLAN, "The student's own words about their future.", None

@@ -171,9 +171,7 @@ def _identify(raw: bytes | Any) -> tuple[str | None, str | None]:
     )
 
 
-def _field_message(
-    code: str, loc: tuple[int | str, ...], kind: str | None
-) -> str:
+def _field_message(code: str, loc: tuple[int | str, ...], kind: str | None) -> str:
     names = [part for part in loc if isinstance(part, str)]
     name = names[-1] if names else "?"
     if code == "missing-field":
@@ -270,7 +268,7 @@ class _Checker:
             return [
                 (
                     "missing-subject",
-                    f"a {value.type} in a stream must name its subject",
+                    f"a {type(value).__name__} in a stream must name its subject",
                     "$.subject",
                 )
             ]

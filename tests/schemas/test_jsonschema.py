@@ -19,7 +19,9 @@ def test_committed_schemas_match_the_models(tmp_path: Path) -> None:
     committed = {p.name: p.read_text("utf-8") for p in COMMITTED.glob("*.json")}
     assert sorted(committed) == sorted(fresh), "run `successplan schema export`"
     for name, text in fresh.items():
-        assert committed[name] == text, f"{name} drifted: run `successplan schema export`"
+        assert committed[name] == text, (
+            f"{name} drifted: run `successplan schema export`"
+        )
 
 
 def test_every_document_is_valid_draft_2020_12() -> None:
@@ -54,12 +56,28 @@ def test_bundle_accepts_a_record_and_requires_its_type() -> None:
 @pytest.mark.parametrize(
     "broken",
     [
-        {"type": "Finding", "id": "f", "kind": "need", "domain": "academic",
-         "description": "x", "extra": 1},
-        {"type": "Finding", "id": "f", "kind": "wish", "domain": "academic",
-         "description": "x"},
-        {"type": "Finding", "id": "f", "kind": "need", "domain": "academic",
-         "code": {"code": "x"}},
+        {
+            "type": "Finding",
+            "id": "f",
+            "kind": "need",
+            "domain": "academic",
+            "description": "x",
+            "extra": 1,
+        },
+        {
+            "type": "Finding",
+            "id": "f",
+            "kind": "wish",
+            "domain": "academic",
+            "description": "x",
+        },
+        {
+            "type": "Finding",
+            "id": "f",
+            "kind": "need",
+            "domain": "academic",
+            "code": {"code": "x"},
+        },
     ],
 )
 def test_bundle_rejects_what_the_models_reject(broken: dict[str, object]) -> None:

@@ -31,16 +31,19 @@ SUBJECT = {"system": "https://district.example/student-id", "value": "S-1"}
 
 
 def _errors(exc: ValidationError) -> set[tuple[str, str]]:
-    return {
-        (".".join(str(p) for p in e["loc"]), e["type"]) for e in exc.errors()
-    }
+    return {(".".join(str(p) for p in e["loc"]), e["type"]) for e in exc.errors()}
 
 
 def test_unknown_fields_are_rejected() -> None:
     with pytest.raises(ValidationError) as info:
         Finding.model_validate(
-            {"id": "f", "kind": "need", "domain": "academic", "description": "x",
-             "colour": "blue"}
+            {
+                "id": "f",
+                "kind": "need",
+                "domain": "academic",
+                "description": "x",
+                "colour": "blue",
+            }
         )
     assert ("colour", "extra_forbidden") in _errors(info.value)
 
@@ -55,8 +58,12 @@ def test_a_code_needs_its_system() -> None:
 
 def test_dates_are_dates() -> None:
     goal = Goal.model_validate(
-        {"id": "g", "domain": "academic", "description": "Read at grade level",
-         "due_date": "2026-06-12"}
+        {
+            "id": "g",
+            "domain": "academic",
+            "description": "Read at grade level",
+            "due_date": "2026-06-12",
+        }
     )
     assert goal.due_date == date(2026, 6, 12)
     with pytest.raises(ValidationError) as info:
@@ -83,23 +90,43 @@ def test_finding_says_something() -> None:
 def test_period_and_enrollment_dates_are_ordered() -> None:
     with pytest.raises(ValidationError, match="before its start"):
         SuccessPlan.model_validate(
-            {"id": "p", "subject": SUBJECT,
-             "period": {"start": "2026-06-01", "end": "2025-09-01"}}
+            {
+                "id": "p",
+                "subject": SUBJECT,
+                "period": {"start": "2026-06-01", "end": "2025-09-01"},
+            }
         )
     with pytest.raises(ValidationError, match="exit_date is before"):
         Person.model_validate(
-            {"id": "p", "identifiers": [SUBJECT], "enrollments": [
-                {"organization": {"system": "nces", "value": "1"},
-                 "entry_date": "2026-01-01", "exit_date": "2025-01-01"}]}
+            {
+                "id": "p",
+                "identifiers": [SUBJECT],
+                "enrollments": [
+                    {
+                        "organization": {"system": "nces", "value": "1"},
+                        "entry_date": "2026-01-01",
+                        "exit_date": "2025-01-01",
+                    }
+                ],
+            }
         )
 
 
 def test_plan_references_must_resolve() -> None:
     with pytest.raises(ValidationError) as info:
         SuccessPlan.model_validate(
-            {"id": "p", "subject": SUBJECT,
-             "goals": [{"id": "g", "domain": "academic", "description": "d",
-                        "addresses": ["missing-finding"]}]}
+            {
+                "id": "p",
+                "subject": SUBJECT,
+                "goals": [
+                    {
+                        "id": "g",
+                        "domain": "academic",
+                        "description": "d",
+                        "addresses": ["missing-finding"],
+                    }
+                ],
+            }
         )
     assert "goals[0].addresses names unknown finding `missing-finding`" in str(
         info.value
@@ -180,7 +207,13 @@ def test_round_trip_through_json_keeps_everything() -> None:
 def test_emergency_disclosure_needs_justification() -> None:
     with pytest.raises(ValidationError, match="justification"):
         record_adapter().validate_python(
-            {"type": "Disclosure", "id": "d", "subject": SUBJECT,
-             "at": "2026-01-05T10:00:00Z", "recipient": "org-1",
-             "purpose": "emergency", "emergency": True}
+            {
+                "type": "Disclosure",
+                "id": "d",
+                "subject": SUBJECT,
+                "at": "2026-01-05T10:00:00Z",
+                "recipient": "org-1",
+                "purpose": "emergency",
+                "emergency": True,
+            }
         )

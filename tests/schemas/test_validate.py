@@ -32,7 +32,9 @@ def _line(record: dict[str, object]) -> bytes:
 def _run(*paths: Path | str, **kwargs: object) -> tuple[list[Problem], int]:
     problems: list[Problem] = []
     report = validate_paths(
-        [str(p) for p in paths], on_problem=problems.append, **kwargs  # type: ignore[arg-type]
+        [str(p) for p in paths],
+        on_problem=problems.append,
+        **kwargs,  # type: ignore[arg-type]
     )
     return problems, report.exit_code
 
