@@ -77,6 +77,7 @@ from ._plan import (
 from ._profiles import (
     CodeList,
     Coverage,
+    Includes,
     Profile,
     ProfileIssue,
     check_profile,
@@ -144,6 +145,7 @@ __all__ = [
     "Grantor",
     "HumanName",
     "Identifier",
+    "Includes",
     "IndicatorPoint",
     "IndicatorSeries",
     "LanguageUse",

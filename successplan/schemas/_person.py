@@ -182,16 +182,11 @@ class ProgramParticipation(CanonicalModel):
         follows_record=True,
     )
 
-    @model_validator(mode="before")
-    @classmethod
-    def _default_category(cls, data: object) -> object:
-        if isinstance(data, dict) and data.get("category") is None:
-            try:
-                program = ProgramType(str(data.get("program")))
-            except ValueError:
-                return data
-            return {**data, "category": PROGRAM_CATEGORIES[program]}
-        return data
+    @model_validator(mode="after")
+    def _default_category(self) -> ProgramParticipation:
+        if self.category is None:
+            self.category = PROGRAM_CATEGORIES[self.program]
+        return self
 
 
 class Person(Record):

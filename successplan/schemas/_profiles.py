@@ -19,8 +19,9 @@ A profile has these rules, each optional:
     Every listed domain holds at least one finding of every listed kind
     (a strength and a need in each of four domains).
 ``values``
-    The values a field may take, wherever it appears. Numbers are written as
-    they print (``"2"``) and booleans as ``true`` or ``false``.
+    The values a field may take, wherever it appears. Numbers and booleans
+    may be written as YAML numbers and booleans; they compare as ``2`` and
+    ``true``.
 ``codes``
     The system and codes a coded field may take, wherever it appears.
 ``includes``

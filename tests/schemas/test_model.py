@@ -217,3 +217,13 @@ def test_emergency_disclosure_needs_justification() -> None:
                 "emergency": True,
             }
         )
+
+
+def test_program_period_dates_validate_strictly_from_json() -> None:
+    raw = (
+        b'{"type":"Person","id":"p","identifiers":[{"system":"s","value":"1"}],'
+        b'"programs":[{"program":"homeless","period":{"start":"2025-09-02"}}]}'
+    )
+    person = record_adapter().validate_json(raw, strict=True)
+    assert person.programs[0].period.start == date(2025, 9, 2)
+    assert person.programs[0].category is DataCategory.ECONOMIC

@@ -212,3 +212,48 @@ def test_cli_reads_stdin_in_a_real_process(tmp_path: Path) -> None:
     )
     assert done.returncode == 1
     assert b"-:2: empty-value $.id" in done.stdout
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def test_cli_checks_a_plan_against_its_profile(tmp_path: Path) -> None:
+    example = EXAMPLES / "city-connects.json"
+    result = runner.invoke(
+        app, ["validate", "--profile", "city-connects", str(example)]
+    )
+    assert result.exit_code == 0, result.output
+
+    plan = json.loads(example.read_text("utf-8"))
+    plan["findings"] = [f for f in plan["findings"] if f["domain"] != "family"]
+    plan["goals"] = [
+        g
+        for g in plan["goals"]
+        if not set(g.get("addresses", [])) - {f["id"] for f in plan["findings"]}
+    ]
+    plan["services"] = [
+        {
+            **s,
+            "addresses": [
+                a
+                for a in s.get("addresses", [])
+                if a in {f["id"] for f in plan["findings"]}
+            ],
+            "supports_goals": [
+                g
+                for g in s.get("supports_goals", [])
+                if g in {x["id"] for x in plan["goals"]}
+            ],
+        }
+        for s in plan["services"]
+    ]
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(plan), "utf-8")
+    plain = runner.invoke(app, ["validate", str(broken)])
+    assert plain.exit_code == 0, plain.output
+    profiled = runner.invoke(
+        app, ["validate", "--format", "json", "--profile", "city-connects", str(broken)]
+    )
+    assert profiled.exit_code == 1
+    codes = {p["code"] for p in json.loads(profiled.stdout)["problems"]}
+    assert "profile-coverage" in codes
