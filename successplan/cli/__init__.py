@@ -54,7 +54,7 @@ def _root(
 
 
 def _register() -> None:
-    from . import _schema  # noqa: F401  (registers commands)
+    from . import _edfi, _fhir, _mappings, _schema  # noqa: F401  (registers commands)
 
 
 def main() -> None:
