@@ -27,6 +27,7 @@ from ._crosswalk import (
     normalize_code,
 )
 from ._diff import CodeChange, RuleChange, diff_codes, diff_rules, parse_code_lines
+from ._mapper import Mapper, MappingResult
 from ._registry import (
     Mappings,
     build_mappings,
@@ -105,6 +106,8 @@ __all__ = [
     "CrosswalkDeprecationWarning",
     "Document",
     "Layer",
+    "Mapper",
+    "MappingResult",
     "Mappings",
     "Outcome",
     "Rule",
