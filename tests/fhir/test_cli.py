@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from successplan.cli import _register, app
+
+from ._plans import rich_consent, rich_plan
+
+runner = CliRunner()
+
+
+def test_export_fhir_writes_a_valid_bundle(tmp_path: Path) -> None:
+    _register()
+    stream = tmp_path / "plan.ndjson"
+    stream.write_text(
+        rich_plan().model_dump_json() + "\n" + rich_consent().model_dump_json() + "\n"
+    )
+    out = tmp_path / "bundle.json"
+    result = runner.invoke(app, ["export", "fhir", str(stream), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    bundle = json.loads(out.read_text())
+    assert bundle["resourceType"] == "Bundle"
+    assert "Consent" in result.output
+
+
+def test_export_fhir_without_a_plan_exits_2(tmp_path: Path) -> None:
+    _register()
+    stream = tmp_path / "plan.ndjson"
+    stream.write_text(rich_consent().model_dump_json() + "\n")
+    result = runner.invoke(
+        app, ["export", "fhir", str(stream), "--out", str(tmp_path / "b.json")]
+    )
+    assert result.exit_code == 2
+    assert "plan-count" in result.output
+
+
+def test_convert_fhir_writes_records_and_quarantine(tmp_path: Path) -> None:
+    pytest.importorskip("successplan.mappings").__dict__.get("Mapper") or pytest.skip(
+        "successplan.mappings.Mapper is not available yet"
+    )
+    _register()
+    doc = tmp_path / "in.json"
+    doc.write_text(
+        json.dumps(
+            {
+                "resourceType": "Bundle",
+                "type": "collection",
+                "entry": [
+                    {"resource": {"resourceType": "Patient", "id": "kid"}},
+                    {"resource": {"resourceType": "Spaceship", "id": "x"}},
+                ],
+            }
+        )
+    )
+    out, bad = tmp_path / "out.ndjson", tmp_path / "bad.ndjson"
+    result = runner.invoke(
+        app, ["convert", "fhir", str(doc), "--out", str(out), "--quarantine", str(bad)]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(out.read_text())["type"] == "Person"
+    assert json.loads(bad.read_text())["reason"] == "fhir-unknown-type"
+
+
+def test_convert_fhir_of_a_file_that_is_not_json_exits_2(tmp_path: Path) -> None:
+    pytest.importorskip("successplan.mappings").__dict__.get("Mapper") or pytest.skip(
+        "successplan.mappings.Mapper is not available yet"
+    )
+    _register()
+    doc = tmp_path / "in.json"
+    doc.write_text("{not json")
+    result = runner.invoke(
+        app, ["convert", "fhir", str(doc), "--out", str(tmp_path / "o.ndjson")]
+    )
+    assert result.exit_code == 2
