@@ -18,8 +18,10 @@ from successplan.mappings import (
     compile_file,
     diff_codes,
     diff_rules,
+    export_crosswalk_schema,
     load_mappings,
     parse_code_lines,
+    range_overlaps,
 )
 
 from . import app, console, err_console
@@ -110,7 +112,13 @@ def mappings_show(
             f"  target [bold]{target.name}[/]: {escape(target.kind)}{optional}"
         )
     table = Table(
-        "rule", "matches", "system", "outcome", "from", title=f"rules of {name}"
+        "rule",
+        "matches",
+        "system",
+        "outcome",
+        "from",
+        "overrides",
+        title=f"rules of {name}",
     )
     for rule in item.rules:
         outcome = (
@@ -118,13 +126,13 @@ def mappings_show(
             if rule.ignore
             else ", ".join(f"{k}={v}" for k, v in rule.values.items())
         )
-        where = f"{rule.layer.source}:{rule.line}" if rule.line else rule.layer.source
         table.add_row(
             escape(rule.id),
-            escape(f"{rule.kind} " + " | ".join(rule.written or rule.keys)),
+            escape(rule.matches()),
             escape(rule.system or "any"),
             escape(outcome),
-            escape(where),
+            escape(rule.where),
+            escape(rule.overrides or ""),
         )
     console.print(table)
     policy: str = item.on_unmapped
@@ -169,16 +177,35 @@ def mappings_translate(
 
 
 @mappings_app.command("check")
-def mappings_check(crosswalk: Overlays = None, codes: CodesFile = None) -> None:
-    """Check every crosswalk file; with --codes, report codes no rule names.
+def mappings_check(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Crosswalk files or folders to check with the shipped."),
+    ] = None,
+    crosswalk: Overlays = None,
+    codes: CodesFile = None,
+) -> None:
+    """Check crosswalk files; with --codes, report codes no rule names.
 
-    Exits 2 when a file is invalid, 1 when an observed code would be rejected.
+    Loading reports malformed YAML, unknown canonical codes, inverted ranges,
+    duplicates and conflicts with file and line (exit 2). Overlapping ranges
+    are reported with both rules' file and line (exit 1), and so is an
+    observed code that would be rejected.
     """
-    mappings = _load(crosswalk)
+    mappings = _load([*(files or []), *(crosswalk or [])])
+    overlaps = [o for item in mappings for o in range_overlaps(item)]
+    for overlap in overlaps:
+        console.print(
+            f"[yellow]mapping-overlapping-range:[/] {escape(overlap.message)}",
+            soft_wrap=True,
+        )
     console.print(
-        f"{len(mappings)} crosswalks are valid (fingerprint {mappings.version})"
+        f"{len(mappings)} crosswalks load (fingerprint {mappings.version}); "
+        f"{len(overlaps)} overlapping ranges"
     )
     if codes is None:
+        if overlaps:
+            raise typer.Exit(1)
         return
     pairs = _read_codes(codes)
     table = Table("system", "code", "crosswalk", "outcome", title="codes no rule names")
@@ -208,7 +235,7 @@ def mappings_check(crosswalk: Overlays = None, codes: CodesFile = None) -> None:
         *(str(counts[k]) for k in ("matched", "unnamed", "rejected", "unread"))
     )
     console.print(summary)
-    if counts["rejected"]:
+    if counts["rejected"] or overlaps:
         raise typer.Exit(1)
 
 
@@ -328,3 +355,78 @@ def mappings_diff(
     if not pairs:
         console.print("no crosswalk changes")
     console.print(summary)
+
+
+@mappings_app.command("explain")
+def mappings_explain(
+    system: Annotated[str, typer.Argument(help="The source code system URI.")],
+    code: Annotated[str, typer.Argument(help="The source code.")],
+    overlay: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--overlay",
+            "--crosswalk",
+            "-c",
+            help="An overlay or extra crosswalk file, or a folder; repeatable.",
+        ),
+    ] = None,
+) -> None:
+    """Say which rule maps a code, in which crosswalk, file and line.
+
+    Looks in every crosswalk that reads SYSTEM. Exits 1 when none reads it or
+    when no rule of any of them names the code.
+    """
+    mappings = _load(overlay)
+    found = mappings.explain(system, code)
+    if not found:
+        err_console.print(
+            f"[red]mapping-unknown-system:[/] no crosswalk reads `{escape(system)}`; "
+            "`successplan mappings list` shows the systems each reads, and an "
+            "overlay can add one",
+            soft_wrap=True,
+        )
+        raise typer.Exit(1)
+    table = Table("crosswalk", "version", "rule", "matches", "maps to", "from")
+    for item in found:
+        if item.rule is None or item.translation is None:
+            table.add_row(
+                item.crosswalk,
+                escape(item.label),
+                "-",
+                "no rule",
+                escape(f"left to policy: {item.policy}"),
+                "-",
+            )
+            continue
+        rule = item.rule
+        target = _outcome_text(item.translation)
+        if rule.overrides:
+            target += f" (overrides {rule.overrides})"
+        table.add_row(
+            item.crosswalk,
+            escape(item.label),
+            escape(rule.id),
+            escape(rule.matches() + (f" @{rule.system}" if rule.system else "")),
+            escape(target),
+            escape(rule.where),
+        )
+    console.print(table)
+    if not any(item.matched for item in found):
+        names = ", ".join(item.crosswalk for item in found)
+        err_console.print(
+            f"[red]mapping-unknown-code:[/] no rule of {escape(names)} names "
+            f"`{escape(code)}`; add one in an overlay",
+            soft_wrap=True,
+        )
+        raise typer.Exit(1)
+
+
+@mappings_app.command("schema")
+def mappings_schema(
+    directory: Annotated[
+        Path, typer.Argument(help="Where to write crosswalk.schema.json.")
+    ] = Path("schemas/mappings"),
+) -> None:
+    """Write the JSON Schema of the crosswalk file format."""
+    path = export_crosswalk_schema(directory)
+    console.print(f"wrote {escape(str(path))}")

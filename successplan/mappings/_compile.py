@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import cache
+from types import MappingProxyType
 from typing import Any
 
 from pydantic import ValidationError
@@ -162,6 +163,7 @@ def _rule(
         system = spec.system.strip().casefold()
     values = {} if spec.ignore else _outcome(doc, targets, spec.to or {}, *loc, "to")
     regex = None
+    spans: tuple[tuple[str, str], ...] = ()
     if spec.code is not None or spec.codes is not None:
         raw = [spec.code] if spec.code is not None else list(spec.codes or [])
         keys = tuple(normalize_code(c, normalize) for c in raw)
@@ -170,6 +172,15 @@ def _rule(
         raw = [spec.prefix] if spec.prefix is not None else list(spec.prefixes or [])
         keys = tuple(normalize_code(p, normalize) for p in raw)
         kind, rule_id = "prefix", spec.id or f"prefix:{raw[0]}"
+    elif spec.range is not None or spec.ranges is not None:
+        pairs = [spec.range] if spec.range is not None else list(spec.ranges or [])
+        field = "range" if spec.range is not None else "ranges"
+        spans = tuple(
+            _span(doc, pair, normalize, *loc, field, i) for i, pair in enumerate(pairs)
+        )
+        raw = [f"{lo}-{hi}" for lo, hi in pairs]
+        keys = tuple(f"{lo}..{hi}" for lo, hi in spans)
+        kind, rule_id = "range", spec.id or f"range:{raw[0]}"
     else:
         assert spec.pattern is not None  # noqa: S101 - the spec validator guarantees it
         try:
@@ -186,14 +197,40 @@ def _rule(
         kind=kind,  # type: ignore[arg-type]
         keys=keys,
         system=system,
-        values=values,
+        values=MappingProxyType(values),
         ignore=spec.ignore,
         layer=layer,
         line=line_of(doc.raw, loc),
         display=spec.display,
         regex=regex,
         written=tuple(raw),
+        spans=spans,
     )
+
+
+def _span(
+    doc: Document,
+    pair: tuple[str, str],
+    normalize: Sequence[NormalizeStep],
+    *loc: int | str,
+) -> tuple[str, str]:
+    low, high = (normalize_code(bound, normalize) for bound in pair)
+    if not low or not high:
+        msg = f"range `{pair[0]}`-`{pair[1]}` has an empty bound"
+        raise doc.fail(msg, *loc)
+    if len(low) != len(high):
+        msg = (
+            f"range `{pair[0]}`-`{pair[1]}`: both bounds need the same length "
+            "(a range compares that many leading characters of a code)"
+        )
+        raise doc.fail(msg, *loc)
+    if low > high:
+        msg = (
+            f"range `{pair[0]}`-`{pair[1]}` is inverted: its start comes after "
+            f"its end; write `[{pair[1]}, {pair[0]}]`"
+        )
+        raise doc.fail(msg, *loc, code="mapping-inverted-range")
+    return low, high
 
 
 def _slots(rule: Rule) -> list[tuple[str, str | None, str]]:
@@ -215,8 +252,15 @@ def _merge(doc: Document, rules: list[Rule], layer_rules: list[Rule]) -> list[Ru
                 raise MappingError(msg, code="mapping-duplicate-rule")
             seen[slot] = rule
     kept: list[Rule] = []
+    overrides: dict[int, str] = {}
     for rule in rules:
         shadowed = [s for s in _slots(rule) if s in seen]
+        for slot in shadowed:
+            winner = seen[slot]
+            if winner.layer != rule.layer:
+                overrides.setdefault(
+                    id(winner), f"{rule.layer.name}@{rule.layer.version} {rule.id}"
+                )
         if not shadowed:
             kept.append(rule)
         elif len(shadowed) < len(rule.keys):
@@ -224,26 +268,18 @@ def _merge(doc: Document, rules: list[Rule], layer_rules: list[Rule]) -> list[Ru
                 k for k in rule.keys if (rule.kind, rule.system, k) not in seen
             )
             kept.append(_replace_keys(rule, remaining))
-    return kept + layer_rules
+    added = [
+        replace(r, overrides=overrides[id(r)]) if id(r) in overrides else r
+        for r in layer_rules
+    ]
+    return kept + added
 
 
 def _replace_keys(rule: Rule, keys: tuple[str, ...]) -> Rule:
-    written = tuple(
-        w for w, k in zip(rule.written, rule.keys, strict=True) if k in keys
-    )
-    return Rule(
-        id=rule.id,
-        kind=rule.kind,
-        keys=keys,
-        system=rule.system,
-        values=rule.values,
-        ignore=rule.ignore,
-        layer=rule.layer,
-        line=rule.line,
-        display=rule.display,
-        regex=rule.regex,
-        written=written,
-    )
+    pairs = list(zip(rule.keys, rule.written, strict=True))
+    written = tuple(w for k, w in pairs if k in keys)
+    spans = tuple(s for s, k in zip(rule.spans, rule.keys, strict=False) if k in keys)
+    return replace(rule, keys=keys, written=written, spans=spans)
 
 
 def _remove(

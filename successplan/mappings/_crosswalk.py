@@ -5,12 +5,15 @@ Matching is deterministic. A code is first made comparable (the crosswalk's
 space become one). Then, in this order:
 
 1. an exact ``code`` rule of the code's own system, then one for any system;
-2. the longest ``prefix`` rule that fits (a system-bound one wins a tie);
+2. a ``range`` or ``prefix`` rule: the one with the longest bounds that hold
+   the code; at one length, one bound to the code's system first; then the
+   narrowest (a prefix is a range of one, so ``F17`` beats ``F10``-``F19``);
 3. the first ``pattern`` rule, in file order, whose expression matches the
    whole code (without regard to case when the crosswalk casefolds).
 
-A code no rule names falls to the crosswalk's ``on_unmapped`` policy. A system
-the crosswalk does not read is never guessed at: it is an error, fixed by an
+A code no rule names falls to the crosswalk's ``on_unmapped`` policy, and is
+counted (see :attr:`Crosswalk.unmapped`) whatever the policy. A system the
+crosswalk does not read is never guessed at: it is an error, fixed by an
 overlay that adds the system and its rules.
 """
 
@@ -19,13 +22,16 @@ from __future__ import annotations
 import logging
 import re
 import warnings
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any, Literal
 
 from successplan.errors import ConversionError
 from successplan.schemas import Coding
 
+from ._index import Span, SpanIndex
 from ._spec import NormalizeStep, UnmappedPolicy
 from ._systems import split_edfi_descriptor
 from ._translation import Outcome, Target, Translation
@@ -40,12 +46,13 @@ __all__ = [
 
 logger = logging.getLogger(__name__)
 
-_SPACES = re.compile(r"\s+")
+#: Translations kept per crosswalk. Source code lists are small (a district
+#: sends a few thousand distinct codes at most), so the cache is simply
+#: emptied when it fills.
+_CACHE_SIZE = 1 << 16
 
-#: Translations kept per crosswalk; source code lists are small, so the cache
-#: is simply emptied when it fills.
-_CACHE_SIZE = 4096
-_MISSING = object()
+#: How a rule matches.
+RuleKind = Literal["code", "prefix", "range", "pattern"]
 
 
 class CrosswalkDeprecationWarning(DeprecationWarning):
@@ -68,7 +75,8 @@ class Rule:
     Attributes:
         id: Stable id, used in traces and diffs.
         kind: How it matches.
-        keys: The normalized codes (exact), prefix or pattern text.
+        keys: The normalized codes (exact), prefixes, ranges (``low..high``)
+            or pattern text.
         system: The normalized source system it is bound to, if any.
         values: The outcome per target; empty when ignored.
         ignore: The code is known and maps to nothing.
@@ -76,11 +84,15 @@ class Rule:
         line: The line of the rule in that file.
         display: What the source code means, as the file says.
         regex: The compiled pattern, for pattern rules.
-        written: The codes, prefixes or pattern as the file writes them.
+        written: The codes, prefixes, ranges or pattern as the file writes
+            them.
+        spans: For a range rule, the normalized ``(low, high)`` of each range.
+        overrides: For an overlay's rule that replaced a rule of an earlier
+            layer, that rule as ``crosswalk@version rule-id``.
     """
 
     id: str
-    kind: Literal["code", "prefix", "pattern"]
+    kind: RuleKind
     keys: tuple[str, ...]
     system: str | None
     values: Mapping[str, str]
@@ -90,11 +102,22 @@ class Rule:
     display: str | None = None
     regex: re.Pattern[str] | None = None
     written: tuple[str, ...] = ()
+    spans: tuple[tuple[str, str], ...] = ()
+    overrides: str | None = None
+
+    @property
+    def where(self) -> str:
+        """The file and line the rule comes from, as ``file:line``."""
+        return f"{self.layer.source}:{self.line}" if self.line else self.layer.source
+
+    def matches(self) -> str:
+        """Describe what the rule matches, as the file writes it."""
+        return f"{self.kind} " + " | ".join(self.written or self.keys)
 
 
 def normalize_code(code: str, steps: Iterable[NormalizeStep]) -> str:
     """Make a code comparable: trim, fold inner space, then apply ``steps``."""
-    text = _SPACES.sub(" ", code.strip())
+    text = " ".join(code.split())
     for step in steps:
         if step == "casefold":
             text = text.casefold()
@@ -144,19 +167,32 @@ class Crosswalk:
         self.policy_layer = policy_layer or layers[0]
         self.deprecated = deprecated
         self._warned = False
-        self._cache: dict[tuple[str, str], Translation | None] = {}
+        #: Codes no rule named, by ``(system, code)`` as received; counted
+        #: each time one is translated, whatever the unmapped policy.
+        self.unmapped: Counter[tuple[str, str]] = Counter()
+        # Translations of codes a rule names, by (system, code) as received:
+        # the hot path is one lookup here. Codes left to the policy are kept
+        # apart, in ``_policy_cache``, since each use of one is counted.
+        self._hits: dict[tuple[str, str], Translation] = {}
+        self._policy_cache: dict[tuple[str, str], Translation] = {}
+        self._descriptors: dict[str, Translation] = {}
         self._system_rank = {_normalize_system(s): i for i, s in enumerate(systems)}
         self._exact: dict[tuple[str | None, str], Rule] = {}
-        self._prefixes: dict[tuple[str | None, str], Rule] = {}
         self._patterns: list[Rule] = []
-        for rule in rules:
-            index = self._exact if rule.kind == "code" else self._prefixes
-            if rule.kind == "pattern":
+        spans: list[Span[Rule]] = []
+        for order, rule in enumerate(rules):
+            if rule.kind == "code":
+                for key in rule.keys:
+                    self._exact[(rule.system, key)] = rule
+            elif rule.kind == "prefix":
+                spans += [Span(k, k, rule.system, rule, order) for k in rule.keys]
+            elif rule.kind == "range":
+                spans += [
+                    Span(lo, hi, rule.system, rule, order) for lo, hi in rule.spans
+                ]
+            else:
                 self._patterns.append(rule)
-                continue
-            for key in rule.keys:
-                index[(rule.system, key)] = rule
-        self._longest = max((len(key) for _, key in self._prefixes), default=0)
+        self._spans = SpanIndex(spans)
 
     @property
     def version(self) -> str:
@@ -179,13 +215,9 @@ class Crosswalk:
         rule = self._exact.get((sys_key, key)) or self._exact.get((None, key))
         if rule is not None:
             return rule
-        for size in range(min(len(key), self._longest), 0, -1):
-            head = key[:size]
-            rule = self._prefixes.get((sys_key, head)) or self._prefixes.get(
-                (None, head)
-            )
-            if rule is not None:
-                return rule
+        rule = self._spans.find(sys_key, key)
+        if rule is not None:
+            return rule
         for rule in self._patterns:
             if rule.system in (None, sys_key) and rule.regex is not None:
                 if rule.regex.fullmatch(key):
@@ -195,27 +227,26 @@ class Crosswalk:
     def lookup(self, system: str, code: str) -> Translation | None:
         """Translate a code by its rules alone, without the unmapped policy.
 
+        Nothing is counted here: a caller that gets ``None`` decides what to
+        do with the code, and counts it.
+
         Returns:
             The translation, or ``None`` when the system is not read or no rule
             names the code.
         """
-        self._warn_deprecated()
-        cached = self._cache.get((system, code), _MISSING)
-        if cached is not _MISSING:
-            return cached  # type: ignore[return-value]
-        found = self._lookup(system, code)
-        if len(self._cache) >= _CACHE_SIZE:
-            self._cache.clear()
-        self._cache[(system, code)] = found
-        return found
+        found = self._hits.get((system, code))
+        if found is not None:
+            return found
+        return self._lookup(system, code)
 
     def _lookup(self, system: str, code: str) -> Translation | None:
+        self._warn_deprecated()
         if not self.reads(system):
             return None
         rule = self.find_rule(system, code)
         if rule is None:
             return None
-        return Translation(
+        found = Translation(
             crosswalk=rule.layer.name,
             version=rule.layer.version,
             rule=rule.id,
@@ -224,12 +255,20 @@ class Crosswalk:
             values=rule.values,
             targets=self.targets,
             outcome="ignored" if rule.ignore else "matched",
+            overrides=rule.overrides,
         )
+        if len(self._hits) >= _CACHE_SIZE:
+            self._hits.clear()
+        self._hits[(system, code)] = found
+        return found
 
     def translate(
         self, system: str, code: str, *, field: str | None = None
     ) -> Translation:
         """Translate a code, applying the unmapped policy when no rule names it.
+
+        A code no rule names is counted in :attr:`unmapped` whatever the
+        policy, and its translation keeps the source code.
 
         Args:
             system: The source code system.
@@ -244,10 +283,21 @@ class Crosswalk:
                 not read ``system``; ``mapping-unknown-code`` when no rule names
                 the code and the policy is ``error``.
         """
-        found = self.lookup(system, code)
+        found = self._hits.get((system, code))
+        if found is not None:
+            return found
+        return self._translate(system, code, field)
+
+    def _translate(self, system: str, code: str, field: str | None) -> Translation:
+        decided = self._policy_cache.get((system, code))
+        if decided is not None:
+            self.unmapped[(system, code)] += 1
+            return decided
+        found = self._lookup(system, code)
         if found is not None:
             return found
         if not self.reads(system):
+            self.unmapped[(system, code)] += 1
             msg = (
                 f"{self._where(field)}: code system `{system}` is not read by "
                 f"crosswalk `{self.name}` (it reads {', '.join(self.systems)}); "
@@ -265,8 +315,16 @@ class Crosswalk:
             ConversionError: ``mapping-bad-descriptor`` when the value is not a
                 descriptor URI, or as :meth:`translate` does.
         """
+        found = self._descriptors.get(descriptor)
+        if found is not None:
+            return found
         system, code = split_edfi_descriptor(descriptor, field=field)
-        return self.translate(system, code, field=field)
+        found = self.translate(system, code, field=field)
+        if found.matched:
+            if len(self._descriptors) >= _CACHE_SIZE:
+                self._descriptors.clear()
+            self._descriptors[descriptor] = found
+        return found
 
     def translate_concept(
         self, codings: Iterable[Coding | Mapping[str, Any]], *, field: str | None = None
@@ -319,6 +377,7 @@ class Crosswalk:
         return self._unmapped(system, code, field)
 
     def _unmapped(self, system: str, code: str, field: str | None) -> Translation:
+        self.unmapped[(system, code)] += 1
         policy = self.on_unmapped
         if policy == "error":
             msg = (
@@ -327,6 +386,9 @@ class Crosswalk:
                 "give the crosswalk a default"
             )
             raise ConversionError(msg, code="mapping-unknown-code", field=field)
+        cached = self._policy_cache.get((system, code))
+        if cached is not None:
+            return cached
         logger.debug(
             "crosswalk %s: %s|%s has no rule; policy %s",
             self.name,
@@ -344,16 +406,28 @@ class Crosswalk:
             values, outcome, rule = {target: kept}, "passthrough", "passthrough"
         else:
             values, outcome, rule = {}, "unmapped", "unmapped"
-        return Translation(
+        found = Translation(
             crosswalk=self.policy_layer.name,
             version=self.policy_layer.version,
             rule=rule,
             source_system=system,
             source_code=code,
-            values=values,
+            values=MappingProxyType(dict(values)),
             targets=self.targets,
             outcome=outcome,
         )
+        if len(self._policy_cache) >= _CACHE_SIZE:
+            self._policy_cache.clear()
+        self._policy_cache[(system, code)] = found
+        return found
+
+    def unmapped_counts(self) -> dict[tuple[str, str], int]:
+        """Return how often each code no rule names was translated, most first."""
+        return dict(self.unmapped.most_common())
+
+    def reset_counts(self) -> None:
+        """Forget the unmapped counts, for example at the start of a run."""
+        self.unmapped.clear()
 
     def _where(self, field: str | None) -> str:
         return f"field `{field}`" if field else f"crosswalk `{self.name}`"

@@ -19,6 +19,7 @@ from successplan.errors import MappingError
 
 from ._compile import Document, compile_crosswalk, parse_document
 from ._crosswalk import Crosswalk
+from ._explain import Explanation, explain_code
 
 __all__ = [
     "Mappings",
@@ -143,6 +144,34 @@ class Mappings:
     def reading(self, system: str) -> list[Crosswalk]:
         """Return the crosswalks that read a source code system."""
         return [cw for cw in self if cw.reads(system)]
+
+    def explain(self, system: str, code: str) -> list[Explanation]:
+        """Say which rule of which crosswalk maps a code, without counting it.
+
+        Returns:
+            One explanation per crosswalk that reads ``system``, in name order;
+            empty when none does.
+        """
+        return explain_code(self, system, code)
+
+    def unmapped_counts(self) -> dict[tuple[str, str, str], int]:
+        """Return the codes no rule named, as ``(crosswalk, system, code)``.
+
+        Every translation of such a code is counted, whatever the crosswalk's
+        unmapped policy (the ones that raised included), so a run summary can
+        list them; the most frequent come first.
+        """
+        counts = [
+            ((cw.name, system, code), n)
+            for cw in self
+            for (system, code), n in cw.unmapped.items()
+        ]
+        return dict(sorted(counts, key=lambda item: (-item[1], item[0])))
+
+    def reset_counts(self) -> None:
+        """Forget the unmapped counts of every crosswalk."""
+        for crosswalk in self:
+            crosswalk.reset_counts()
 
     @property
     def version(self) -> str:

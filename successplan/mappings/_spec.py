@@ -66,8 +66,19 @@ class TargetSpec(_Strict):
         return self
 
 
+_MATCH_KINDS = ("code", "codes", "prefix", "prefixes", "range", "ranges", "pattern")
+
+
 class RuleSpec(_Strict):
     """One rule: which source codes it matches, and what they map to."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        json_schema_extra={
+            "oneOf": [{"required": [kind]} for kind in _MATCH_KINDS],
+        },
+    )
 
     id: str | None = Field(None, min_length=1, description="Stable rule id.")
     code: str | None = Field(None, min_length=1, description="One exact code.")
@@ -79,6 +90,16 @@ class RuleSpec(_Strict):
     )
     prefixes: list[str] | None = Field(
         None, min_length=1, description="Every code starting with one of these."
+    )
+    range: tuple[str, str] | None = Field(
+        None,
+        description=(
+            "Every code whose first characters fall between two bounds of equal "
+            "length, both included: `[F10, F19]` holds `F10.20` and `F19.99`."
+        ),
+    )
+    ranges: list[tuple[str, str]] | None = Field(
+        None, min_length=1, description="Several ranges with one outcome."
     )
     pattern: str | None = Field(
         None, min_length=1, description="Every code matching this regular expression."
@@ -97,12 +118,11 @@ class RuleSpec(_Strict):
 
     @model_validator(mode="after")
     def _one_match(self) -> RuleSpec:
-        kinds = ("code", "codes", "prefix", "prefixes", "pattern")
-        given = [k for k in kinds if getattr(self, k)]
+        given = [k for k in _MATCH_KINDS if getattr(self, k)]
         if len(given) != 1:
             msg = (
                 "a rule matches by exactly one of `code`, `codes`, `prefix`, "
-                "`prefixes`, `pattern`"
+                "`prefixes`, `range`, `ranges`, `pattern`"
             )
             raise ValueError(msg)
         if self.ignore and self.to is not None:

@@ -20,6 +20,7 @@ __all__ = [
     "CEDS_GRADE_LEVEL",
     "CVX",
     "EDFI_DESCRIPTOR_PREFIX",
+    "IMMUNIZATION_GROUP",
     "FHIR_CONDITION_CLINICAL",
     "FHIR_GOAL_ACHIEVEMENT",
     "FHIR_GOAL_STATUS",
@@ -30,6 +31,7 @@ __all__ = [
     "HSDS_SERVICE_STATUS",
     "ICD10CM",
     "LOINC",
+    "ONEROSTER_DEMOGRAPHICS",
     "ONEROSTER_GRADE",
     "ONEROSTER_ORG_TYPE",
     "ONEROSTER_ROLE",
@@ -54,6 +56,9 @@ ONEROSTER_GRADE = "urn:oneroster:grade"
 ONEROSTER_STATUS = "urn:oneroster:status"
 ONEROSTER_SEX = "urn:oneroster:sex"
 ONEROSTER_ORG_TYPE = "urn:oneroster:org-type"
+#: The race and ethnicity columns of demographics.csv, by column name: a
+#: connector looks up each column whose value is ``true``.
+ONEROSTER_DEMOGRAPHICS = "urn:oneroster:demographics"
 
 ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
 SNOMED = "http://snomed.info/sct"
@@ -85,6 +90,11 @@ CDC_RACE_ETHNICITY = "urn:oid:2.16.840.1.113883.6.238"
 CEDS_GRADE_LEVEL = "https://ceds.ed.gov/element/000100"
 #: BCP 47 language tags (``en``, ``es``, ``hmn``).
 BCP47 = "urn:ietf:bcp:47"
+
+#: Vaccine groups that immunization indicators count doses of (``dtap-tdap``,
+#: ``polio``, ``mmr``, ...); the codes and their displays are listed by the
+#: ``fhir-cvx`` crosswalk.
+IMMUNIZATION_GROUP = "https://successplan.org/CodeSystem/immunization-group"
 
 #: Canonical code sets are published as code systems under this prefix.
 CANONICAL_SYSTEM_PREFIX = "https://successplan.org/CodeSystem/"

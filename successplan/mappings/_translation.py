@@ -90,6 +90,8 @@ class Translation:
         values: The canonical value of each target that got one.
         targets: The crosswalk's targets, by name.
         outcome: Whether a rule matched, or the unmapped policy decided.
+        overrides: When an overlay's rule decided in place of a rule of the
+            crosswalk it extends, that rule as ``crosswalk@version rule-id``.
     """
 
     crosswalk: str
@@ -100,6 +102,7 @@ class Translation:
     values: Mapping[str, str]
     targets: Mapping[str, Target]
     outcome: Outcome = "matched"
+    overrides: str | None = None
 
     @property
     def ignored(self) -> bool:
@@ -112,14 +115,29 @@ class Translation:
         return self.outcome in ("matched", "ignored")
 
     def trace(self) -> MappingTrace:
-        """Return the trace to store on a canonical code made from this."""
+        """Return the trace to store on a canonical code made from this.
+
+        An overlay's rule that replaced a shipped one is traced as
+        ``<rule> (overrides <crosswalk>@<version> <rule>)``.
+        """
+        rule = self.rule
+        if self.overrides is not None:
+            rule = f"{rule} (overrides {self.overrides})"
         return MappingTrace(
             crosswalk=self.crosswalk,
             version=self.version,
-            rule=self.rule,
+            rule=rule,
             source_system=self.source_system or "-",
             source_code=self.source_code or "-",
         )
+
+    def source_coding(self) -> Coding:
+        """Return the source code as received, as a ``Coding``.
+
+        A record keeps this whatever the outcome, so a code that no rule maps
+        (or that the policy leaves out) is never lost.
+        """
+        return Coding(system=self.source_system or "-", code=self.source_code or "-")
 
     def code(self, target: str = "value") -> str | None:
         """Return the canonical value of a target, or ``None`` when it has none."""

@@ -138,3 +138,68 @@ def test_diff_needs_something_to_compare() -> None:
 
     assert code == 2
     assert "nothing to compare" in output
+
+
+def test_explain_names_rule_file_line_and_version() -> None:
+    code, output = _run("explain", "http://hl7.org/fhir/sid/icd-10-cm", "F11.20")
+
+    assert code == 0
+    assert "fhir-condition" in output and "range:F10-F19" in output
+    assert "health.sud" in output
+    assert "fhir/condition.yaml:" in output
+    assert "fhir-condition@1.1.0" in output
+
+
+def test_explain_shows_an_overlay_override(write: Write) -> None:
+    path = write("overlay.yaml", OVERLAY)
+
+    code, output = _run(
+        "explain",
+        "uri://ed-fi.org/ProgramTypeDescriptor",
+        "Athletics",
+        "--overlay",
+        str(path),
+    )
+
+    assert code == 0
+    assert "gbisd-program-type@2025.1" in output
+    assert "overrides edfi-program-type@1.0.0" in output
+
+
+def test_explain_exits_1_for_an_unread_system_or_no_rule() -> None:
+    unread, error = _run("explain", "urn:nobody", "x")
+    unnamed, missing = _run("explain", "https://211taxonomy.org", "QQ-1")
+
+    assert unread == 1 and "no crosswalk reads `urn:nobody`" in error
+    assert unnamed == 1 and "no rule of airs-taxonomy names `QQ-1`" in missing
+
+
+def test_check_reports_inverted_and_overlapping_ranges(write: Write) -> None:
+    base = """
+    crosswalk: local-icd
+    version: "1"
+    systems: [urn:icd]
+    target: {enum: Domain}
+    rules:
+      - {range: [F10, F15], to: health}
+      - {range: [F14, F19], to: academic}
+    """
+    inverted = base.replace("[F14, F19]", "[F19, F14]").replace("local-icd", "inv")
+    good = write("local.yaml", base)
+    bad = write("inverted.yaml", inverted)
+
+    overlap, output = _run("check", str(good))
+    broken, error = _run("check", str(bad))
+
+    assert overlap == 1
+    assert "mapping-overlapping-range" in output and "local.yaml:7" in output
+    assert broken == 2
+    assert "inverted.yaml line 7" in error and "inverted" in error
+
+
+def test_schema_command_writes_the_committed_file(tmp_path: Path) -> None:
+    code, _ = _run("schema", str(tmp_path))
+    committed = Path(__file__).parents[2] / "schemas/mappings/crosswalk.schema.json"
+
+    assert code == 0
+    assert (tmp_path / "crosswalk.schema.json").read_text() == committed.read_text()
