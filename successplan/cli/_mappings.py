@@ -80,11 +80,13 @@ def _outcome_text(found: Translation) -> str:
 def mappings_list(crosswalk: Overlays = None) -> None:
     """List the crosswalks, with overlays applied."""
     mappings = _load(crosswalk)
-    table = Table("name", "version", "reads", "targets", "rules", "unmapped")
+    table = Table("name", "version", "source", "reads", "targets", "rules", "unmapped")
     for item in mappings:
+        source = f"{item.source[0]} {item.source[1]}" if item.source else ""
         table.add_row(
             item.name,
             escape(item.version),
+            escape(source),
             escape("\n".join(item.systems)),
             ", ".join(item.targets),
             str(len(item.rules)),

@@ -373,6 +373,7 @@ def compile_crosswalk(base: Document, overlays: Sequence[Document] = ()) -> Cros
         title=spec.title,
         description=spec.description,
         systems=systems,
+        source=(spec.source.standard, spec.source.version) if spec.source else None,
         normalize=normalize,
         targets=targets,
         rules=rules,

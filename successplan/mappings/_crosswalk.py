@@ -145,6 +145,7 @@ class Crosswalk:
         title: str | None,
         description: str | None,
         systems: list[str],
+        source: tuple[str, str] | None = None,
         normalize: list[NormalizeStep],
         targets: dict[str, Target],
         rules: list[Rule],
@@ -157,6 +158,7 @@ class Crosswalk:
         self.name = name
         self.title = title
         self.description = description
+        self.source = source
         self.systems = systems
         self.normalize = normalize
         self.targets = targets

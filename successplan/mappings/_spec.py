@@ -134,6 +134,15 @@ class RuleSpec(_Strict):
         return self
 
 
+class SourceSpec(_Strict):
+    """The standard whose codes a crosswalk reads, and its version."""
+
+    standard: str = Field(min_length=1, description="Name of the source standard.")
+    version: str = Field(
+        min_length=1, description="Version or versions of the standard covered."
+    )
+
+
 class CrosswalkSpec(_Strict):
     """One crosswalk file: a shipped crosswalk, or an overlay on one."""
 
@@ -141,6 +150,11 @@ class CrosswalkSpec(_Strict):
     version: str = Field(min_length=1, description="Version of this file.")
     title: str | None = None
     description: str | None = None
+    source: SourceSpec | None = Field(
+        None,
+        description="The source standard and its version; required unless the "
+        "file is an overlay.",
+    )
     extends: str | None = Field(
         None, pattern=_NAME, description="Name of the crosswalk this file overlays."
     )
@@ -168,6 +182,9 @@ class CrosswalkSpec(_Strict):
     @model_validator(mode="after")
     def _consistent(self) -> CrosswalkSpec:
         if self.extends is None:
+            if self.source is None:
+                msg = "a crosswalk names its `source` standard and version"
+                raise ValueError(msg)
             if not self.systems:
                 msg = "a crosswalk lists the source `systems` it reads"
                 raise ValueError(msg)

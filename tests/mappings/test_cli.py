@@ -15,6 +15,7 @@ Write = Callable[[str, str], Path]
 OVERLAY = """
 crosswalk: gbisd-program-type
 version: "2025.1"
+source: {standard: Test, version: "1"}
 extends: edfi-program-type
 systems: [uri://gbisd.edu/ProgramTypeDescriptor]
 rules:
@@ -79,7 +80,7 @@ def test_check_reports_invalid_files(write: Write) -> None:
     code, output = _run("check", "--crosswalk", str(path))
 
     assert code == 2
-    assert "bad.yaml line 8" in output and "`chess` is not in" in output
+    assert "bad.yaml line 9" in output and "`chess` is not in" in output
 
 
 def test_check_codes_reports_coverage(write: Write) -> None:
@@ -178,6 +179,7 @@ def test_check_reports_inverted_and_overlapping_ranges(write: Write) -> None:
     base = """
     crosswalk: local-icd
     version: "1"
+    source: {standard: Test, version: "1"}
     systems: [urn:icd]
     target: {enum: Domain}
     rules:
@@ -194,7 +196,7 @@ def test_check_reports_inverted_and_overlapping_ranges(write: Write) -> None:
     assert overlap == 1
     assert "mapping-overlapping-range" in output and "local.yaml:7" in output
     assert broken == 2
-    assert "inverted.yaml line 7" in error and "inverted" in error
+    assert "inverted.yaml line 8" in error and "inverted" in error
 
 
 def test_schema_command_writes_the_committed_file(tmp_path: Path) -> None:

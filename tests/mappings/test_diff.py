@@ -10,6 +10,7 @@ from .conftest import compile_text
 OLD = """
 crosswalk: test-roles
 version: "1"
+source: {standard: Test, version: "1"}
 systems: [urn:roles]
 target: {enum: TeamRole}
 rules:
@@ -21,6 +22,7 @@ rules:
 NEW = """
 crosswalk: test-roles
 version: "2"
+source: {standard: Test, version: "1"}
 systems: [urn:roles]
 target: {enum: TeamRole}
 on_unmapped: default

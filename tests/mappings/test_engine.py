@@ -15,6 +15,7 @@ from .conftest import compile_text
 TAXONOMY = """
 crosswalk: test-taxonomy
 version: "2"
+source: {standard: Test, version: "1"}
 systems: [urn:a, urn:b]
 targets:
   domain: {enum: Domain}
@@ -96,6 +97,7 @@ def test_systems_compare_without_case() -> None:
 PROGRAMS = """
 crosswalk: test-programs
 version: "1.0"
+source: {standard: Test, version: "1"}
 systems: [uri://ed-fi.org/ProgramTypeDescriptor]
 target: {enum: ProgramType}
 on_unmapped: default
@@ -164,6 +166,7 @@ def test_get_checks_the_code_set() -> None:
 GENDER = """
 crosswalk: test-gender
 version: "1"
+source: {standard: Test, version: "1"}
 systems: [urn:sex]
 normalize: []
 target:
@@ -195,6 +198,7 @@ def test_empty_normalize_keeps_case() -> None:
 LANGUAGES = """
 crosswalk: test-languages
 version: "1"
+source: {standard: Test, version: "1"}
 systems: [urn:lang]
 target: {system: "urn:ietf:bcp:47"}
 on_unmapped: passthrough
@@ -216,6 +220,7 @@ def test_passthrough_keeps_the_source_code() -> None:
 CONDITIONS = """
 crosswalk: test-conditions
 version: "1"
+source: {standard: Test, version: "1"}
 systems: [icd, sct]
 normalize: [casefold, no-dots]
 targets:

@@ -17,6 +17,7 @@ Write = Callable[[str, str], Path]
 BASE = """
 crosswalk: test-roles
 version: "1.0"
+source: {standard: Test, version: "1"}
 systems: [urn:roles]
 target: {enum: TeamRole}
 on_unmapped: default
@@ -39,6 +40,7 @@ def test_codes_that_look_like_numbers_stay_text() -> None:
         """
         crosswalk: test-grades
         version: 1
+        source: {standard: Test, version: "1"}
         systems: [urn:grade]
         target: {system: urn:ceds, codes: {"01": First grade, "09": Ninth grade}}
         rules:
@@ -57,26 +59,27 @@ def test_repeated_key_names_both_lines() -> None:
         """
         crosswalk: test-x
         version: "1"
+        source: {standard: Test, version: "1"}
         version: "2"
         """
     )
 
     assert error.code == "mapping-invalid"
-    assert "line 3" in error.message and "first on line 2" in error.message
+    assert "line 4" in error.message and "first on line 2" in error.message
 
 
 def test_shape_error_names_the_line() -> None:
     error = _error(BASE + "  - {code: nurse}\n")
 
     assert error.code == "mapping-invalid"
-    assert "line 11 `rules.3`" in error.message
+    assert "line 12 `rules.3`" in error.message
     assert "needs `to`" in error.message
 
 
 def test_value_outside_the_code_set_lists_the_valid_ones() -> None:
     error = _error(BASE + "  - {code: nurse, to: nurse-practitioner}\n")
 
-    assert "base.yaml line 11" in error.message
+    assert "base.yaml line 12" in error.message
     assert (
         "`nurse-practitioner` is not in canonical code set `TeamRole`" in error.message
     )
@@ -94,7 +97,7 @@ def test_a_file_may_not_name_a_code_twice() -> None:
     error = _error(BASE + "  - {code: Teacher, to: specialist}\n")
 
     assert error.code == "mapping-duplicate-rule"
-    assert "line 8" in error.message and "line 11" in error.message
+    assert "line 9" in error.message and "line 12" in error.message
 
 
 def test_multi_target_outcome_needs_required_targets() -> None:
@@ -102,6 +105,7 @@ def test_multi_target_outcome_needs_required_targets() -> None:
         """
         crosswalk: test-multi
         version: "1"
+        source: {standard: Test, version: "1"}
         systems: [urn:x]
         targets:
           domain: {enum: Domain}
@@ -133,6 +137,7 @@ def test_not_yaml_is_reported_with_its_line(write: Write) -> None:
 OVERLAY = """
 crosswalk: district-roles
 version: "2025.1"
+source: {standard: Test, version: "1"}
 extends: test-roles
 systems: [uri://district.example/roles]
 remove: [aide]
@@ -169,6 +174,7 @@ def test_overlay_may_change_the_policy() -> None:
         """
         crosswalk: strict-roles
         version: "1"
+        source: {standard: Test, version: "1"}
         extends: test-roles
         on_unmapped: error
         """,
@@ -183,6 +189,7 @@ def test_later_overlay_wins() -> None:
     second = """
     crosswalk: second
     version: "1"
+    source: {standard: Test, version: "1"}
     extends: test-roles
     rules:
       - {code: teacher, to: mentor}
@@ -233,6 +240,7 @@ def test_overlay_file_over_a_shipped_crosswalk(write: Write) -> None:
         """
         crosswalk: gbisd-program-type
         version: "2025.1"
+        source: {standard: Test, version: "1"}
         extends: edfi-program-type
         systems: [uri://gbisd.edu/ProgramTypeDescriptor]
         rules:

@@ -14,6 +14,7 @@ from .conftest import compile_text
 ICD = """
 crosswalk: test-icd
 version: "3"
+source: {standard: Test, version: "1"}
 systems: [icd, other]
 normalize: [casefold, no-dots]
 targets:
@@ -66,7 +67,8 @@ def test_sud_range_keeps_its_category() -> None:
 def _rules(*rules: str) -> str:
     body = "\n".join(f"  - {rule}" for rule in rules)
     return (
-        "crosswalk: test-r\nversion: '1'\nsystems: [icd]\n"
+        "crosswalk: test-r\nversion: '1'\n"
+        "source: {standard: Test, version: '1'}\nsystems: [icd]\n"
         f"target: {{enum: Domain}}\nrules:\n{body}\n"
     )
 
@@ -78,7 +80,7 @@ def test_inverted_range_is_an_error_with_file_and_line() -> None:
         compile_text(text)
 
     assert caught.value.code == "mapping-inverted-range"
-    assert "base.yaml line 7" in caught.value.message
+    assert "base.yaml line 8" in caught.value.message
     assert "`F19`-`F10`" in caught.value.message
 
 
@@ -107,8 +109,8 @@ def test_overlapping_ranges_are_reported_with_both_lines() -> None:
     overlaps = range_overlaps(crosswalk)
 
     assert [o.shared for o in overlaps] == [("f14", "f15")]
-    assert "base.yaml:6" in overlaps[0].message
     assert "base.yaml:7" in overlaps[0].message
+    assert "base.yaml:8" in overlaps[0].message
     assert crosswalk.translate("icd", "F14.1").get(Domain) == Domain.ACADEMIC
 
 
@@ -116,6 +118,7 @@ def test_overlay_range_wins_and_the_override_is_traced() -> None:
     overlay = """
     crosswalk: district-icd
     version: "2025.1"
+    source: {standard: Test, version: "1"}
     extends: test-icd
     rules:
       - {range: [F10, F19], to: {domain: behavioral-health, category: health.mental}}
@@ -135,7 +138,8 @@ def test_overlay_range_wins_and_the_override_is_traced() -> None:
 def test_unmapped_codes_are_counted_whatever_the_policy(policy: str) -> None:
     default = "default: x\n" if policy == "default" else ""
     crosswalk = compile_text(
-        "crosswalk: test-u\nversion: '1'\nsystems: [s]\n"
+        "crosswalk: test-u\nversion: '1'\n"
+        "source: {standard: Test, version: '1'}\nsystems: [s]\n"
         f"target: {{system: urn:t}}\non_unmapped: {policy}\n{default}"
         "rules:\n  - {code: a, to: b}\n"
     )
