@@ -1,0 +1,235 @@
+"""Indicators from single Ed-Fi items: attendance, grades, assessments.
+
+Attendance events and grades are tallied per student (the tallies become
+IndicatorSeries at the end of the run); an assessment result is an
+IndicatorSeries of its own at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from successplan.adapters._stream import stable_id
+from successplan.errors import ConversionError
+from successplan.schemas import (
+    Coding,
+    Domain,
+    Identifier,
+    IndicatorPoint,
+    IndicatorSeries,
+    Record,
+    SubIndicator,
+)
+
+from ._codes import Codes
+from ._people import STUDENT_SYSTEM
+from ._tallies import (
+    AttendanceTally,
+    GradeTally,
+    attendance_kind,
+    indicator,
+    is_failing,
+)
+from ._values import as_date, as_float, as_int, ref_key, require, text
+
+if TYPE_CHECKING:
+    from successplan.schemas import Provenance
+
+    from ._people import PersonDraft
+
+__all__ = ["IndicatorsMixin"]
+
+SOURCE = "edfi"
+
+
+class IndicatorsMixin:
+    """Attendance, grades and assessments, for :class:`EdFiConverter`."""
+
+    codes: Codes
+    attendance: dict[tuple[str, str, int | None], AttendanceTally]
+    grades: dict[tuple[str, ...], GradeTally]
+    person: Callable[[str], PersonDraft]
+    provenance: Callable[[str, str | None, str | None], Provenance]
+
+    def _attendance(self, item: dict[str, Any], location: str) -> list[Record]:
+        section = "sectionReference" in item
+        resource = (
+            "studentSectionAttendanceEvents"
+            if section
+            else "studentSchoolAttendanceEvents"
+        )
+        sid = ref_key(item, "studentReference", "studentUniqueId", resource)
+        school_ref = item.get("schoolReference") or item.get("sectionReference") or {}
+        school = (
+            text(school_ref.get("schoolId")) if isinstance(school_ref, dict) else None
+        )
+        on = as_date(item.get("eventDate"), field="eventDate", resource=resource)
+        if on is None:
+            msg = f"{resource}: required field `eventDate` is missing"
+            raise ConversionError(msg, code="edfi-missing-field", field="eventDate")
+        found = self.codes.code(
+            item.get("attendanceEventCategoryDescriptor"),
+            "AttendanceEventCategoryDescriptor",
+        )
+        if found is None:
+            msg = f"{resource}: `attendanceEventCategoryDescriptor` is missing"
+            raise ConversionError(
+                msg,
+                code="edfi-missing-field",
+                field="attendanceEventCategoryDescriptor",
+            )
+        words = found[0].code
+        if found[1] is not None and not getattr(found[1], "matched", True):
+            words = (
+                text(item.get("attendanceEventCategoryDescriptor")) or ""
+            ).rpartition("#")[2]
+        attribute = found[1].attributes.get("attendance") if found[1] else None
+        kind = attendance_kind(words, attribute)
+        session = item.get("sessionReference") or item.get("sectionReference") or {}
+        year = as_int(session.get("schoolYear")) if isinstance(session, dict) else None
+        tally = self.attendance.setdefault((sid, school or "", year), AttendanceTally())
+        tally.location = tally.location or location
+        days = as_float(item.get("eventDuration"))
+        tally.add(kind, on, 1.0 if days is None else days, section=section)
+        self.person(sid)
+        return []
+
+    def _grade(self, item: dict[str, Any], location: str) -> list[Record]:
+        resource = "grades"
+        ref = item.get("studentSectionAssociationReference")
+        if not isinstance(ref, dict):
+            msg = f"{resource}: `studentSectionAssociationReference` is missing"
+            raise ConversionError(
+                msg,
+                code="edfi-missing-field",
+                field="studentSectionAssociationReference",
+            )
+        sid = ref_key(
+            item, "studentSectionAssociationReference", "studentUniqueId", resource
+        )
+        course = text(ref.get("localCourseCode")) or "unknown course"
+        year = as_int(ref.get("schoolYear"))
+        section = text(ref.get("sectionIdentifier")) or ""
+        school = text(ref.get("schoolId")) or ""
+        period = item.get("gradingPeriodReference") or {}
+        period_name = (
+            text(period.get("gradingPeriodName") or period.get("periodSequence")) or ""
+        )
+        grade_type = (text(item.get("gradeTypeDescriptor")) or "").rpartition("#")[2]
+        letter = text(item.get("letterGradeEarned"))
+        numeric = as_float(item.get("numericGradeEarned"))
+        if letter is None and numeric is None:
+            msg = (
+                f"{resource}: the grade has neither `letterGradeEarned` nor "
+                "`numericGradeEarned`"
+            )
+            raise ConversionError(
+                msg, code="edfi-missing-field", field="letterGradeEarned"
+            )
+        as_of = as_date(
+            item.get("currentGradeAsOfDate"),
+            field="currentGradeAsOfDate",
+            resource=resource,
+        ) or as_date(ref.get("beginDate"), field="beginDate", resource=resource)
+        if as_of is None:
+            msg = (
+                f"{resource}: no date for the grade (currentGradeAsOfDate or beginDate)"
+            )
+            raise ConversionError(
+                msg, code="edfi-missing-field", field="currentGradeAsOfDate"
+            )
+        failing = is_failing(letter, numeric)
+        tally = self.grades.setdefault(
+            (sid, school, course, section, str(year)), GradeTally(course, year)
+        )
+        tally.location = tally.location or location
+        tally.points[f"{grade_type}/{period_name}"] = IndicatorPoint(
+            as_of=as_of,
+            value=numeric if numeric is not None else str(letter),
+            school_year=year,
+            term=" ".join(part for part in (grade_type, period_name) if part) or None,
+            interpretation=None
+            if failing is None
+            else indicator("failing" if failing else "passing"),
+        )
+        if failing and grade_type.lower() in {"final", "semester", "exam"}:
+            tally.failed_final = True
+        self.person(sid)
+        return []
+
+    def _assessment(self, item: dict[str, Any], location: str) -> list[Record]:
+        resource = "studentAssessments"
+        sid = ref_key(item, "studentReference", "studentUniqueId", resource)
+        ident = require(item, "studentAssessmentIdentifier", resource)
+        assessment = ref_key(
+            item, "assessmentReference", "assessmentIdentifier", resource
+        )
+        namespace = text(item["assessmentReference"].get("namespace")) or ""
+        on = as_date(
+            item.get("administrationDate"),
+            field="administrationDate",
+            resource=resource,
+        )
+        if on is None:
+            msg = f"{resource}: required field `administrationDate` is missing"
+            raise ConversionError(
+                msg, code="edfi-missing-field", field="administrationDate"
+            )
+        year_ref = item.get("schoolYearTypeReference")
+        year = (
+            as_int(year_ref.get("schoolYear")) if isinstance(year_ref, dict) else None
+        )
+        levels = [
+            self.codes.coding(
+                level.get("performanceLevelDescriptor"), "PerformanceLevelDescriptor"
+            )
+            for level in item.get("performanceLevels") or []
+            if isinstance(level, dict)
+        ]
+        level = next((coding for coding in levels if coding is not None), None)
+        parts: list[SubIndicator] = []
+        for score in item.get("scoreResults") or []:
+            if not isinstance(score, dict) or text(score.get("result")) is None:
+                continue
+            method = self.codes.coding(
+                score.get("assessmentReportingMethodDescriptor"),
+                "AssessmentReportingMethodDescriptor",
+            )
+            value: float | str = (
+                as_float(score.get("result")) or str(score["result"]).strip()
+            )
+            parts.append(
+                SubIndicator(
+                    code=method or indicator("assessment"),
+                    name=method.display if method else None,
+                    points=[IndicatorPoint(as_of=on, value=value, school_year=year)],
+                )
+            )
+        if not parts and level is None:
+            msg = f"{resource}: `{ident}` has no score results and no performance level"
+            raise ConversionError(msg, code="edfi-missing-field", field="scoreResults")
+        headline = (
+            parts[0].points[0].value if parts else str(level.code if level else "")
+        )
+        key = (sid, namespace, assessment, ident)
+        series = IndicatorSeries(
+            id=stable_id("IndicatorSeries", SOURCE, "assessment", *key),
+            subject=Identifier(system=STUDENT_SYSTEM, value=sid),
+            code=Coding(
+                system=namespace or "urn:ed-fi:assessment",
+                code=assessment,
+                display=assessment,
+            ),
+            name=assessment,
+            domain=Domain.ACADEMIC,
+            points=[
+                IndicatorPoint(
+                    as_of=on, value=headline, school_year=year, interpretation=level
+                )
+            ],
+            sub_indicators=parts,
+            provenance=self.provenance(resource, "/".join(key), location),
+        )
+        self.person(sid)
+        return [series]
