@@ -97,7 +97,10 @@ def plan(index: int, rng: random.Random) -> dict[str, Any]:
     indicators = [
         {
             "id": f"p{index}-i0",
-            "code": {"system": "urn:successplan:indicator", "code": "attendance-rate"},
+            "code": {
+                "system": "https://successplan.org/CodeSystem/Indicator",
+                "code": "attendance-rate",
+            },
             "domain": "attendance",
             "unit": "%",
             "points": [

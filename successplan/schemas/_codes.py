@@ -21,6 +21,7 @@ __all__ = [
     "GoalAchievement",
     "GoalStatus",
     "GoalTerm",
+    "Indicator",
     "PlanStatus",
     "ProgramType",
     "PurposeOfUse",
@@ -118,6 +119,33 @@ class GoalAchievement(StrEnum):
     NOT_ACHIEVED = "not-achieved"
     NO_PROGRESS = "no-progress"
     NOT_ATTAINABLE = "not-attainable"
+
+
+class Indicator(StrEnum):
+    """Indicators that connectors derive from source records.
+
+    An IndicatorSeries may carry any coded measure (a LOINC score, a district's
+    own measure); these are the ones successplan computes itself, in the code
+    system ``https://successplan.org/CodeSystem/Indicator``.
+    """
+
+    ATTENDANCE_RATE = "attendance-rate"
+    DAYS_ABSENT = "days-absent"
+    EXCUSED_ABSENCES = "excused-absences"
+    UNEXCUSED_ABSENCES = "unexcused-absences"
+    TARDIES = "tardies"
+    CLASS_ABSENCES = "class-absences"
+    CHRONIC_ABSENCE = "chronic-absence"
+    COURSE_GRADE = "course-grade"
+    COURSE_FAILURES = "course-failures"
+    GPA = "gpa"
+    CREDITS_EARNED = "credits-earned"
+    ASSESSMENT = "assessment"
+    DISCIPLINE_INCIDENTS = "discipline-incidents"
+    DISCIPLINE_ACTIONS = "discipline-actions"
+    IMMUNIZATION_DOSES = "immunization-doses"
+    IMMUNIZATION_COMPLIANCE = "immunization-compliance"
+    SCREENING_SCORE = "screening-score"
 
 
 class ActionStatus(StrEnum):

@@ -169,6 +169,12 @@ class ProgramParticipation(CanonicalModel):
         None,
         follows_record=True,
     )
+    status: Coding | None = field(
+        DataCategory.EDUCATION,
+        "Participation status as the source names it (active, suspended).",
+        None,
+        follows_record=True,
+    )
     services: list[Coding] = field(
         DataCategory.EDUCATION,
         "Services received in the program.",

@@ -279,8 +279,8 @@ class Utilization(CanonicalModel):
 
     period: Period = field(DataCategory.SERVICES, "The period counted.")
     quantity: float = field(DataCategory.SERVICES, "How much.", ge=0)
-    unit: Literal["session", "hour", "visit", "day", "contact", "item"] = field(
-        DataCategory.SERVICES, "Of what."
+    unit: Literal["session", "minute", "hour", "visit", "day", "contact", "item"] = (
+        field(DataCategory.SERVICES, "Of what.")
     )
     note: str | None = field(DataCategory.SERVICES, "Free-text remark.", None)
 
@@ -478,9 +478,7 @@ class SuccessPlan(SubjectRecord):
     type: Literal["SuccessPlan"] = field(
         DataCategory.ADMINISTRATIVE, "Record type.", "SuccessPlan"
     )
-    subject: Identifier = field(
-        DataCategory.DIRECTORY, "The person the plan is about."
-    )
+    subject: Identifier = field(DataCategory.DIRECTORY, "The person the plan is about.")
     schema_version: str = field(
         DataCategory.ADMINISTRATIVE, "Version of the canonical schema.", "1.0"
     )
