@@ -29,7 +29,6 @@ from successplan.adapters.fhir import (
     plan_to_bundle,
     pull_bulk,
     pull_search,
-    read_path,
 )
 from successplan.errors import (
     ConfigurationError,
@@ -40,6 +39,9 @@ from successplan.errors import (
 from successplan.schemas import Consent, SuccessPlan, record_adapter
 
 from . import console, convert_app, err_console, export_app, pull_app
+
+#: How many of the most used unmapped codes the summary lists.
+_UNMAPPED_SHOWN = 5
 
 Quarantine = Annotated[
     Path | None,
@@ -81,6 +83,10 @@ def _summary(summary: RunSummary, unmapped: Counter[Any] | None) -> Table:
             "",
             "",
         )
+        for (system, code), uses in unmapped.most_common(_UNMAPPED_SHOWN):
+            table.add_row(
+                f"[dim]  {escape(system)}|{escape(code)}", str(uses), "", "", ""
+            )
     return table
 
 
@@ -128,9 +134,7 @@ def convert_fhir(
             task = progress.add_task("converting", total=len(inputs))
             for path in inputs:
                 progress.update(task, description=f"converting {escape(path.name)}")
-                raws = list(read_path(path))
-                converter.index(raws)
-                converter.run(raws, writer, bad, finish=False)
+                converter.run_path(path, writer, bad, finish=False)
                 progress.advance(task)
             converter.finish(writer, bad)
     except SuccessplanError as exc:

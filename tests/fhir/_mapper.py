@@ -17,6 +17,7 @@ class Result:
     category: DataCategory | None = None
     kind: FindingKind | None = None
     attributes: Mapping[str, str] = field(default_factory=dict)
+    matched: bool = True
 
 
 class TableMapper:

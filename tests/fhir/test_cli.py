@@ -39,9 +39,6 @@ def test_export_fhir_without_a_plan_exits_2(tmp_path: Path) -> None:
 
 
 def test_convert_fhir_writes_records_and_quarantine(tmp_path: Path) -> None:
-    pytest.importorskip("successplan.mappings").__dict__.get("Mapper") or pytest.skip(
-        "successplan.mappings.Mapper is not available yet"
-    )
     _register()
     doc = tmp_path / "in.json"
     doc.write_text(
@@ -66,9 +63,6 @@ def test_convert_fhir_writes_records_and_quarantine(tmp_path: Path) -> None:
 
 
 def test_convert_fhir_of_a_file_that_is_not_json_exits_2(tmp_path: Path) -> None:
-    pytest.importorskip("successplan.mappings").__dict__.get("Mapper") or pytest.skip(
-        "successplan.mappings.Mapper is not available yet"
-    )
     _register()
     doc = tmp_path / "in.json"
     doc.write_text("{not json")
@@ -76,3 +70,29 @@ def test_convert_fhir_of_a_file_that_is_not_json_exits_2(tmp_path: Path) -> None
         app, ["convert", "fhir", str(doc), "--out", str(tmp_path / "o.ndjson")]
     )
     assert result.exit_code == 2
+
+
+@pytest.mark.samples
+def test_convert_fhir_of_the_samples_passes_validate(
+    samples: Path, tmp_path: Path
+) -> None:
+    _register()
+    folder = samples / "fhir"
+    inputs = sorted(
+        [
+            *(folder / "synthea").glob("*.json"),
+            *(folder / "sdoh-gravity").glob("*.json"),
+            *(folder / "consent").glob("leap-r4-*.json"),
+        ]
+    )
+    out, bad = tmp_path / "out.ndjson", tmp_path / "bad.ndjson"
+    converted = runner.invoke(
+        app,
+        ["convert", "fhir", *map(str, inputs), "--out", str(out)]
+        + ["--quarantine", str(bad)],
+    )
+    assert converted.exit_code == 0, converted.output
+    assert "unmapped codes" in converted.output
+    validated = runner.invoke(app, ["validate", str(out)])
+    assert validated.exit_code == 0, validated.output
+    assert "0 invalid" in validated.output

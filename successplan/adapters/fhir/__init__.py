@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from ._bulk import BulkExport, BulkFile, BulkManifest
 from ._client import FhirClient, SearchPage
-from ._consent import consent_from_fhir, consent_to_fhir
-from ._convert import FhirConverter, MapperLike
+from ._consent import consent_from_fhir
+from ._consent_out import consent_to_fhir
+from ._convert import FhirConverter
 from ._export import plan_from_bundle, plan_to_bundle, validate_r4
+from ._mapping import MapperLike
 from ._pull import DEFAULT_TYPES, pull_bulk, pull_search
 from ._read import RawResource, iter_document, iter_ndjson, iter_value, read_path
 from ._smart import SmartBackendAuth, SmartCredentials

@@ -16,9 +16,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
-from typing import Any, Literal, Protocol
-
-from pydantic import ValidationError
+from pathlib import Path
+from typing import Any
 
 from successplan.adapters._stream import (
     QuarantineEntry,
@@ -27,21 +26,20 @@ from successplan.adapters._stream import (
     RunSummary,
     stable_id,
 )
-from successplan.errors import ConfigurationError, ConversionError
+from successplan.errors import ConversionError
 from successplan.schemas import (
     Coding,
-    DataCategory,
     Deletion,
-    Domain,
-    FindingKind,
     Identifier,
     Provenance,
     Record,
 )
 
-from ._consent import consent_from_fhir
-from ._read import RawResource
-from ._types import BILLING_TYPES, CONVERTED_TYPES, R4_TYPES, R5_ONLY_TYPES
+from ._gc import GcPause
+from ._mapping import MapperLike, MappingResult, default_mapper, target_codings
+from ._read import RawResource, iter_document, read_path
+from ._release import check_release, check_type, validate_strict
+from ._types import BILLING_TYPES
 from ._values import ResourceContext, as_list, reference_parts
 
 __all__ = ["FhirConverter", "MapperLike"]
@@ -57,52 +55,6 @@ _RECORD_OF = {
     "ServiceRequest": "ServiceEngagement",
     "Consent": "Consent",
 }
-
-#: Elements that only R5 has, per type: their presence means an R5 resource.
-_R5_MARKS: dict[str, tuple[str, ...]] = {
-    "AllergyIntolerance": ("participant",),
-    "CarePlan": ("custodian", "contributor"),
-    "Condition": ("participant",),
-    "Consent": ("decision", "grantor", "grantee", "regulatoryBasis", "subject"),
-    "Encounter": ("virtualService", "careTeam"),
-    "Immunization": ("reason", "basedOn", "administeredProduct"),
-    "Observation": ("triggeredBy", "instantiatesCanonical"),
-    "ServiceRequest": ("reason", "focus", "bodyStructure"),
-    "Task": ("requestedPerformer", "reason", "performer"),
-}
-
-
-class MappingResult(Protocol):
-    """What the converter reads of one mapping result."""
-
-    @property
-    def coding(self) -> Coding:
-        """The canonical code, with its mapping trace."""
-        ...
-
-    @property
-    def domain(self) -> Domain | None:
-        """The canonical domain, if the rule sets one."""
-        ...
-
-    @property
-    def category(self) -> DataCategory | None:
-        """The data category, if the rule sets one."""
-        ...
-
-    @property
-    def kind(self) -> FindingKind | None:
-        """The finding kind, if the rule sets one."""
-        ...
-
-
-class MapperLike(Protocol):
-    """What the converter needs of :class:`successplan.mappings.Mapper`."""
-
-    def lookup(self, system: str, code: str) -> MappingResult | None:
-        """Translate one source code, or return None when it is unmapped."""
-        ...
-
 
 Handler = Callable[
     ["FhirConverter", dict[str, Any], ResourceContext, str], list[Record]
@@ -131,8 +83,11 @@ class FhirConverter:
         r5_consents: bool = False,
     ) -> None:
         if mapper is None:
-            mapper = _default_mapper()
+            mapper = default_mapper()
         self.mapper = mapper
+        version = getattr(mapper, "version", None)
+        #: Fingerprint of the crosswalks, written into every record's provenance.
+        self.mapping_version = version if isinstance(version, str) else None
         self.patient_system = patient_system
         self.source = source
         self.strict = strict
@@ -140,12 +95,16 @@ class FhirConverter:
         self.summary = RunSummary()
         self.retrieved_at = datetime.now(UTC)
         self._urls: dict[str, str] = {}
-        from ._convert_plan import Joiner
+        self._targets: dict[tuple[str, str], list[Coding]] = {}
+        from ._convert_referral import Joiner
+        from ._handlers import HANDLERS
+        from ._series import Series
 
         self.joiner = Joiner(self)
-        from ._convert_clinical import Series
-
         self.series = Series(self)
+        self._handlers = HANDLERS
+        #: Set by a handler that holds its resource for a joined record.
+        self.held = False
 
     # -- running ---------------------------------------------------------
 
@@ -154,13 +113,16 @@ class FhirConverter:
 
         References of the form ``urn:uuid:...`` resolve through this index.
         """
+        urls = self._urls
         for raw in raws:
+            url = raw.full_url
             res = raw.resource
-            if raw.full_url and isinstance(res, dict) and res.get("resourceType"):
+            if url is None or not isinstance(res, dict):
+                continue
+            kind = res.get("resourceType")
+            if kind:
                 rid = res.get("id")
-                self._urls[raw.full_url] = (
-                    f"{res['resourceType']}/{rid}" if rid else raw.full_url
-                )
+                urls[url] = f"{kind}/{rid}" if rid else url
 
     def run(
         self,
@@ -172,33 +134,87 @@ class FhirConverter:
     ) -> RunSummary:
         """Convert every resource, writing records and quarantining failures.
 
+        The garbage collector is paused while the resources are converted
+        (see :meth:`run_document`).
+
         Args:
             raws: The resources (index a Bundle's entries first).
             writer: Where records go.
             quarantine: Where failures go; they are only counted when None.
             finish: Emit the records that join several resources at the end.
         """
-        for raw in raws:
-            try:
-                records = self.convert(raw)
-            except ConversionError as exc:
-                self._quarantine(raw, exc, quarantine)
-                continue
-            for record in records:
-                writer.write(record)
-                self.summary.written[record.type] += 1  # type: ignore[attr-defined]
-        if finish:
-            self.finish(writer, quarantine)
+        written = self.summary.written
+        with GcPause():
+            for raw in raws:
+                if raw.problem is not None:
+                    self._quarantine(raw, raw.problem, quarantine)
+                    continue
+                try:
+                    records = self.convert(raw)
+                except ConversionError as exc:
+                    self._quarantine(raw, exc, quarantine)
+                    continue
+                for record in records:
+                    writer.write(record)
+                    written[record.type] += 1  # type: ignore[attr-defined]
+            if finish:
+                self.finish(writer, quarantine)
         return self.summary
+
+    def run_path(
+        self,
+        path: str | Path,
+        writer: RecordWriter,
+        quarantine: QuarantineWriter | None = None,
+        *,
+        finish: bool = True,
+    ) -> RunSummary:
+        """Read, index and convert one FHIR JSON or NDJSON file.
+
+        The same as :func:`read_path`, :meth:`index` and :meth:`run` in turn,
+        done in one pause of the garbage collector (see :meth:`run_document`).
+
+        Raises:
+            InputError: The file is missing, unreadable or (for JSON) not JSON.
+        """
+        with GcPause():
+            raws = list(read_path(path))
+            self.index(raws)
+            return self.run(raws, writer, quarantine, finish=finish)
+
+    def run_document(
+        self,
+        data: bytes,
+        location: str,
+        writer: RecordWriter,
+        quarantine: QuarantineWriter | None = None,
+        *,
+        finish: bool = True,
+    ) -> RunSummary:
+        """Parse, index and convert one FHIR JSON document (a Bundle or a resource).
+
+        Python's cyclic garbage collector is paused from the parse to the last
+        record written: the parsed document holds millions of objects that
+        live until it is converted, and scanning them again and again would
+        cost more than the parse. The collector is restored afterwards.
+
+        Raises:
+            InputError: The bytes are not JSON (code ``fhir-not-json``).
+        """
+        with GcPause():
+            raws = list(iter_document(data, location))
+            self.index(raws)
+            return self.run(raws, writer, quarantine, finish=finish)
 
     def finish(self, writer: RecordWriter, quarantine: QuarantineWriter | None) -> None:
         """Emit records that join several resources: referrals and indicators."""
-        for outcome in [*self.joiner.finish(), *self.series.finish()]:
-            if isinstance(outcome, tuple):
-                self._quarantine(outcome[0], outcome[1], quarantine)
-                continue
-            writer.write(outcome)
-            self.summary.written[outcome.type] += 1  # type: ignore[attr-defined]
+        with GcPause():
+            for outcome in [*self.joiner.finish(), *self.series.finish()]:
+                if isinstance(outcome, tuple):
+                    self._quarantine(outcome[0], outcome[1], quarantine)
+                    continue
+                writer.write(outcome)
+                self.summary.written[outcome.type] += 1  # type: ignore[attr-defined]
 
     def _quarantine(
         self,
@@ -235,54 +251,31 @@ class FhirConverter:
             return self._deletion(raw)
 
         res = raw.resource
-        if not isinstance(res, dict) or not isinstance(res.get("resourceType"), str):
+        kind = res.get("resourceType") if isinstance(res, dict) else None
+        if not isinstance(kind, str):
             msg = f"{raw.location}: not a FHIR resource (no resourceType)"
             raise ConversionError(msg, code="fhir-not-resource", field="resourceType")
-        kind = res["resourceType"]
-        self.summary.read[kind] += 1
-        ctx = ResourceContext(res, raw.location)
-
-        if kind in R5_ONLY_TYPES:
-            raise ctx.error(
-                field="resourceType",
-                problem="is an R5 resource type; this input is read as R4",
-                code="fhir-version-mismatch",
-            )
-        if kind not in R4_TYPES:
-            raise ctx.error(
-                field="resourceType",
-                problem=f"is `{kind}`, not a FHIR R4 resource type",
-                code="fhir-unknown-type",
-            )
-        if kind not in CONVERTED_TYPES:
-            self.summary.skipped["billing" if kind in BILLING_TYPES else kind] += 1
+        summary = self.summary
+        summary.read[kind] += 1
+        handler = self._handlers.get(kind)
+        if handler is None:
+            self._skip(kind, res, raw.location)
             return []
+
+        ctx = ResourceContext(res, raw.location)
         if not (kind == "Consent" and self.r5_consents):
-            self._check_release(res, ctx)
+            check_release(res, ctx)
         if self.strict:
-            _validate_strict(res, ctx)
-
-        from ._handlers import HANDLERS
-
-        records = HANDLERS[kind](self, res, ctx, self.key(res, raw))
-        if records:
-            self.summary.converted[kind] += 1
+            validate_strict(res, ctx)
+        self.held = False
+        records = handler(self, res, ctx, self.key(res, raw))
+        if records or self.held:
+            summary.converted[kind] += 1
         return records
 
-    def _check_release(self, res: Mapping[str, Any], ctx: ResourceContext) -> None:
-        for mark in _R5_MARKS.get(ctx.type, ()):
-            if mark in res:
-                raise ctx.error(
-                    mark,
-                    "is an R5 element; this resource looks like R5, read as R4",
-                    code="fhir-version-mismatch",
-                )
-        if ctx.type == "Encounter" and isinstance(res.get("class"), list):
-            raise ctx.error(
-                field="class",
-                problem="is a list (R5); R4 has one Coding",
-                code="fhir-version-mismatch",
-            )
+    def _skip(self, kind: str, res: Mapping[str, Any], location: str) -> None:
+        check_type(kind, res, location)
+        self.summary.skipped["billing" if kind in BILLING_TYPES else kind] += 1
 
     def _deletion(self, raw: RawResource) -> list[Record]:
         target = str(raw.deleted)
@@ -385,6 +378,14 @@ class FhirConverter:
                 found = result
         return found
 
+    def all_codings(self, result: MappingResult) -> list[Coding]:
+        """Return every canonical code of ``result``'s system its rule names."""
+        key = (result.trace.source_system, result.trace.source_code)
+        found = self._targets.get(key)
+        if found is None:
+            found = self._targets[key] = target_codings(self.mapper, *key, result)
+        return found
+
     def provenance(
         self, key: str, location: str, res: Mapping[str, Any] | None = None
     ) -> Provenance:
@@ -395,52 +396,11 @@ class FhirConverter:
             source_location=location,
             retrieved_at=self.retrieved_at,
             mapping="fhir",
+            mapping_version=self.mapping_version,
         )
-
-
-def _default_mapper() -> MapperLike:
-    try:
-        from successplan.mappings import Mapper  # type: ignore[attr-defined,unused-ignore]
-    except ImportError as exc:
-        msg = "the mappings engine (successplan.mappings.Mapper) is not available"
-        raise ConfigurationError(msg, code="mapping-unavailable") from exc
-    return Mapper.default()  # type: ignore[no-any-return,unused-ignore]
 
 
 def _type_of(value: Any) -> str:
     if isinstance(value, dict) and isinstance(value.get("resourceType"), str):
         return str(value["resourceType"])
     return "unreadable"
-
-
-def _validate_strict(res: dict[str, Any], ctx: ResourceContext) -> None:
-    from fhir.resources.R4B import get_fhir_model_class
-
-    try:
-        get_fhir_model_class(ctx.type).model_validate(res)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "(resource)"
-        raise ctx.error(
-            where,
-            f"fails R4 validation: {first['msg']} ({exc.error_count()} errors in all)",
-            code="fhir-invalid",
-        ) from exc
-
-
-def consent_handler(
-    conv: FhirConverter, res: dict[str, Any], ctx: ResourceContext, key: str
-) -> list[Record]:
-    """Convert a Consent (R4, or R5 when the converter reads R5 consents)."""
-    release: Literal["R4", "R5"] = (
-        "R5" if conv.r5_consents and ("decision" in res or "subject" in res) else "R4"
-    )
-    consent = consent_from_fhir(
-        res,
-        record_id=stable_id("Consent", conv.source, key),
-        patient_system=conv.patient_system,
-        location=ctx.location,
-        release=release,
-    )
-    consent.provenance = conv.provenance(key, ctx.location)
-    return [consent]

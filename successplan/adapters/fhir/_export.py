@@ -18,20 +18,21 @@ from pydantic import ValidationError
 from successplan.errors import ConversionError, InputError
 from successplan.schemas import Consent, SuccessPlan
 
-from ._consent import consent_from_fhir, consent_to_fhir, fhir_id
+from ._consent import consent_from_fhir
+from ._consent_out import consent_to_fhir, fhir_id
 from ._extras import read_extras, write_extras
+from ._fhir_elements import SP_PLAN, SP_TEAM_ROLE, canonical_id_of
 from ._plan_fhir import (
-    SP_PLAN,
-    SP_TEAM_ROLE,
-    canonical_id_of,
     care_plan_in,
     care_plan_out,
     finding_in,
     finding_out,
-    goal_in,
-    goal_out,
     patient_in,
     patient_out,
+)
+from ._plan_fhir_services import (
+    goal_in,
+    goal_out,
     service_in,
     service_out,
     task_out,

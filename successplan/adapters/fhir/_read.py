@@ -18,6 +18,8 @@ import orjson
 
 from successplan.errors import ConversionError, InputError
 
+from ._gc import GcPause
+
 __all__ = [
     "BUNDLE_TYPES",
     "RawResource",
@@ -123,7 +125,8 @@ def iter_document(data: bytes, location: str) -> Iterator[RawResource]:
         InputError: The bytes are not JSON (code ``fhir-not-json``).
     """
     try:
-        value = orjson.loads(data)
+        with GcPause():
+            value = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         msg = f"{location} is not valid JSON ({exc}); check that it is a FHIR JSON file"
         raise InputError(msg, code="fhir-not-json") from exc
