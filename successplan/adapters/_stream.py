@@ -138,7 +138,7 @@ class RecordWriter(_LineWriter):
 
     def write(self, record: BaseModel) -> None:
         """Append one record."""
-        self._write(record.model_dump_json(exclude_none=True).encode("utf-8"))
+        self._write(record.__pydantic_serializer__.to_json(record, exclude_none=True))
         self.counts[type(record).__name__] += 1
 
 

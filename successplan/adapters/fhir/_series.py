@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING
 
 from successplan.adapters._stream import stable_id
 from successplan.errors import ConversionError
+from successplan.mappings import canonical_system
 from successplan.schemas import (
     Coding,
     DataCategory,
     Domain,
     Identifier,
+    Indicator,
     IndicatorPoint,
     IndicatorSeries,
     Record,
@@ -25,14 +27,14 @@ from successplan.schemas import (
 )
 
 from ._read import RawResource
-from ._values import SP_SYSTEM
 
 if TYPE_CHECKING:
     from ._convert import FhirConverter
 
 __all__ = ["INDICATOR", "Series"]
 
-INDICATOR = f"{SP_SYSTEM}/CodeSystem/indicator"
+#: The canonical code system of the indicators successplan derives.
+INDICATOR = canonical_system(Indicator)
 
 
 class Series:
@@ -112,7 +114,7 @@ class Series:
                     category=DataCategory.HEALTH,
                     code=Coding(
                         system=INDICATOR,
-                        code="immunization-doses",
+                        code=Indicator.IMMUNIZATION_DOSES.value,
                         display="Immunization doses received",
                     ),
                     name="Immunizations",
