@@ -355,7 +355,8 @@ def test_intervention_becomes_a_service_engagement_with_staff() -> None:
     (engagement,) = of(out, ServiceEngagement)
     assert engagement.kind == "intervention"
     assert engagement.status == "completed"
-    assert engagement.utilization[0].quantity == 1.5
+    assert engagement.utilization[0].quantity == 90
+    assert engagement.utilization[0].unit == "minute"
     sources = {
         c.mapped_from.source_code if c.mapped_from else c.code
         for c in engagement.service_types

@@ -20,6 +20,7 @@ from successplan.schemas import (
     FindingKind,
     HumanName,
     Identifier,
+    Indicator,
     IndicatorPoint,
     IndicatorSeries,
     Period,
@@ -119,23 +120,24 @@ class AssemblyMixin:
             contacts.append(contact)
             members.append(member)
         location = draft.location
-        person = Person(
-            id=stable_id("Person", SOURCE, draft.student_id),
-            identifiers=draft.identifiers,
-            names=draft.names,
-            birth_date=draft.birth_date,
-            sex=draft.sex,
-            gender_identity=draft.gender_identity,
-            races=draft.races,
-            hispanic_latino=draft.hispanic_latino,
-            languages=draft.languages,
-            addresses=draft.addresses,
-            telecom=draft.telecom,
-            enrollments=[draft.enrollments[k] for k in sorted(draft.enrollments)],
-            contacts=contacts,
-            programs=[draft.programs[k] for k in sorted(draft.programs)],
-            provenance=self.provenance("students", draft.student_id, location),
-        )
+        fields: dict[str, Any] = {
+            "id": stable_id("Person", SOURCE, draft.student_id),
+            "identifiers": draft.identifiers,
+            "names": draft.names,
+            "birth_date": draft.birth_date,
+            "sex": draft.sex,
+            "gender_identity": draft.gender_identity,
+            "races": draft.races,
+            "hispanic_latino": draft.hispanic_latino,
+            "languages": draft.languages,
+            "addresses": draft.addresses,
+            "telecom": draft.telecom,
+            "enrollments": [draft.enrollments[k] for k in sorted(draft.enrollments)],
+            "contacts": contacts,
+            "programs": [draft.programs[k] for k in sorted(draft.programs)],
+            "provenance": self.provenance("students", draft.student_id, location),
+        }
+        person = Person.model_validate(fields)
         return person, members
 
     def _contact_entry(
@@ -248,7 +250,7 @@ class AssemblyMixin:
                     id=stable_id(
                         "IndicatorSeries", SOURCE, "days-absent", sid, school, year
                     ),
-                    code=indicator("days-absent"),
+                    code=indicator(Indicator.DAYS_ABSENT),
                     name="Days absent",
                     unit="day",
                     points=[
@@ -269,8 +271,8 @@ class AssemblyMixin:
             rate = round(100.0 * max(0.0, days - tally.days_absent) / days, 1)
             chronic = tally.days_absent >= 0.1 * days
             for code, value, unit in (
-                ("attendance-rate", rate, "%"),
-                ("chronic-absence", chronic, None),
+                (Indicator.ATTENDANCE_RATE, rate, "%"),
+                (Indicator.CHRONIC_ABSENCE, chronic, None),
             ):
                 records.append(
                     IndicatorSeries(
@@ -301,7 +303,7 @@ class AssemblyMixin:
                         kind=FindingKind.RISK_FACTOR,
                         domain=Domain.ATTENDANCE,
                         category=DataCategory.EDUCATION,
-                        code=indicator("chronic-absence"),
+                        code=indicator(Indicator.CHRONIC_ABSENCE),
                         identified_on=tally.last,
                         method="record",
                         provenance=base["provenance"],
@@ -322,7 +324,7 @@ class AssemblyMixin:
                 IndicatorSeries(
                     id=stable_id("IndicatorSeries", SOURCE, "course-grade", *key),
                     subject=_subject(sid),
-                    code=indicator("course-grade"),
+                    code=indicator(Indicator.COURSE_GRADE),
                     name=tally.course,
                     domain=Domain.ACADEMIC,
                     points=points,
@@ -339,7 +341,7 @@ class AssemblyMixin:
                         "IndicatorSeries", SOURCE, "course-failures", sid, year
                     ),
                     subject=_subject(sid),
-                    code=indicator("course-failures"),
+                    code=indicator(Indicator.COURSE_FAILURES),
                     name="Course failures",
                     domain=Domain.ACADEMIC,
                     unit="course",
@@ -390,9 +392,9 @@ class AssemblyMixin:
                 )
             for kind, points in sorted(by_kind.items()):
                 code = (
-                    "discipline-incidents"
+                    Indicator.DISCIPLINE_INCIDENTS
                     if kind == "incident"
-                    else "discipline-actions"
+                    else Indicator.DISCIPLINE_ACTIONS
                 )
                 records.append(
                     IndicatorSeries(

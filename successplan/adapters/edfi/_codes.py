@@ -68,8 +68,13 @@ class Codes:
         self._mapper = mapper
         self.unmapped: Counter[tuple[str, str]] = Counter()
         self._cache: dict[tuple[str, str], tuple[Coding, Mapped | None]] = {}
-        self._raw: dict[tuple[str, str], tuple[Coding, Mapped | None]] = {}
-        self._unmapped_key: dict[tuple[str, str], tuple[str, str]] = {}
+        # Per descriptor string: what it gives, and the key to count when the
+        # code is unmapped (None when mapped), so a repeated value costs one
+        # dictionary look-up.
+        self._raw: dict[
+            tuple[str, str],
+            tuple[tuple[Coding, Mapped | None], tuple[str, str] | None],
+        ] = {}
 
     def code(
         self, value: Any, descriptor: str = ""
@@ -85,12 +90,12 @@ class Codes:
             The coding to keep (canonical when mapped, the source's otherwise)
             and the mapping result, or ``None`` when the value is empty.
         """
-        if isinstance(value, str):
+        if value.__class__ is str:
             hit = self._raw.get((value, descriptor))
             if hit is not None:
-                if hit[1] is None or not getattr(hit[1], "matched", True):
-                    self.unmapped[self._unmapped_key[(value, descriptor)]] += 1
-                return hit
+                if hit[1] is not None:
+                    self.unmapped[hit[1]] += 1
+                return hit[0]
         parts = descriptor_parts(value)
         if parts is None:
             return None
@@ -115,12 +120,23 @@ class Codes:
             found = (result.coding, result)
         self._cache[key] = found
         if isinstance(value, str):
-            self._raw[(value, descriptor)] = found
-            self._unmapped_key[(value, descriptor)] = (lookup_system, code)
+            unmapped = found[1] is None or not getattr(found[1], "matched", True)
+            self._raw[(value, descriptor)] = (
+                found,
+                (lookup_system, code) if unmapped else None,
+            )
         return found
 
     def coding(self, value: Any, descriptor: str = "") -> Coding | None:
         """Look a descriptor up and return only the coding to keep."""
+        if value is None:
+            return None
+        if value.__class__ is str:
+            hit = self._raw.get((value, descriptor))
+            if hit is not None:
+                if hit[1] is not None:
+                    self.unmapped[hit[1]] += 1
+                return hit[0][0]
         found = self.code(value, descriptor)
         return found[0] if found else None
 

@@ -26,7 +26,6 @@ from successplan.schemas import (
     Coding,
     Deletion,
     Domain,
-    Enrollment,
     Evidence,
     Finding,
     FindingKind,
@@ -264,36 +263,49 @@ class EdFiConverter(IndicatorsMixin, ProgramsMixin, RelationsMixin, AssemblyMixi
         if entry is None:
             msg = f"{resource}: required field `entryDate` is missing"
             raise ConversionError(msg, code="edfi-missing-field", field="entryDate")
-        year_ref = item.get("schoolYearTypeReference")
-        year = (
-            as_int(year_ref.get("schoolYear")) if isinstance(year_ref, dict) else None
+        exit_date = as_date(
+            item.get("exitWithdrawDate"), field="exitWithdrawDate", resource=resource
         )
-        if year is None and isinstance(item.get("calendarReference"), dict):
-            year = as_int(item["calendarReference"].get("schoolYear"))
+        if exit_date is not None and exit_date < entry:
+            msg = (
+                f"{resource}: `exitWithdrawDate` {exit_date} is before `entryDate` "
+                f"{entry}; correct one of them"
+            )
+            raise ConversionError(
+                msg, code="edfi-invalid-value", field="exitWithdrawDate"
+            )
+        year = _school_year(item, resource)
         organization = self._schools.get(school)
         if organization is None:
             organization = Identifier(system=SCHOOL_SYSTEM, value=school)
             self._schools[school] = organization
-        enrollment = Enrollment(
-            organization=organization,
-            grade_level=self.codes.coding(
-                item.get("entryGradeLevelDescriptor"), "GradeLevelDescriptor"
-            ),
-            school_year=year,
-            entry_date=entry,
-            exit_date=as_date(
-                item.get("exitWithdrawDate"),
-                field="exitWithdrawDate",
-                resource=resource,
-            ),
-            exit_reason=self.codes.coding(
-                item.get("exitWithdrawTypeDescriptor"), "ExitWithdrawTypeDescriptor"
-            ),
-            primary=as_bool(item.get("primarySchool")),
+        # Kept as the Enrollment's fields, checked here, and validated once with
+        # the Person when the run ends: one model per student instead of one
+        # per item, and fewer objects for the garbage collector to scan.
+        enrollment: dict[str, Any] = {"organization": organization, "entry_date": entry}
+        codes = self.codes
+        grade = codes.coding(
+            item.get("entryGradeLevelDescriptor"), "GradeLevelDescriptor"
         )
-        draft = self.person(sid)
+        if grade is not None:
+            enrollment["grade_level"] = grade
+        if year is not None:
+            enrollment["school_year"] = year
+        if exit_date is not None:
+            enrollment["exit_date"] = exit_date
+        reason = codes.coding(
+            item.get("exitWithdrawTypeDescriptor"), "ExitWithdrawTypeDescriptor"
+        )
+        if reason is not None:
+            enrollment["exit_reason"] = reason
+        primary = item.get("primarySchool")
+        primary = primary if primary.__class__ is bool else as_bool(primary)
+        if primary is not None:
+            enrollment["primary"] = primary
+        draft = self.people.get(sid) or self.person(sid)
         draft.enrollments[(school, entry.isoformat())] = enrollment
-        draft.location = draft.location or location
+        if draft.location is None:
+            draft.location = location
         return []
 
     def _demographics(self, item: dict[str, Any], location: str) -> list[Record]:
@@ -382,6 +394,21 @@ class EdFiConverter(IndicatorsMixin, ProgramsMixin, RelationsMixin, AssemblyMixi
             if found is not None:
                 findings.append(found)
         return findings
+
+
+def _school_year(item: dict[str, Any], resource: str) -> int | None:
+    """The school year of an enrollment, from its school year or calendar."""
+    year = None
+    for name in ("schoolYearTypeReference", "calendarReference"):
+        ref = item.get(name)
+        if isinstance(ref, dict):
+            year = as_int(ref.get("schoolYear"))
+            if year is not None:
+                break
+    if year is not None and not 1900 <= year <= 2200:
+        msg = f"{resource}: school year {year} is out of range (1900 to 2200)"
+        raise ConversionError(msg, code="edfi-invalid-value", field="schoolYear")
+    return year
 
 
 def person_id(student_id: str) -> str:

@@ -16,6 +16,7 @@ from successplan.schemas import (
     Coding,
     Domain,
     Identifier,
+    Indicator,
     IndicatorPoint,
     IndicatorSeries,
     Record,
@@ -28,6 +29,7 @@ from ._tallies import (
     AttendanceTally,
     GradeTally,
     attendance_kind,
+    grade_result,
     indicator,
     is_failing,
 )
@@ -149,9 +151,7 @@ class IndicatorsMixin:
             value=numeric if numeric is not None else str(letter),
             school_year=year,
             term=" ".join(part for part in (grade_type, period_name) if part) or None,
-            interpretation=None
-            if failing is None
-            else indicator("failing" if failing else "passing"),
+            interpretation=None if failing is None else grade_result(failing),
         )
         if failing and grade_type.lower() in {"final", "semester", "exam"}:
             tally.failed_final = True
@@ -201,7 +201,7 @@ class IndicatorsMixin:
             )
             parts.append(
                 SubIndicator(
-                    code=method or indicator("assessment"),
+                    code=method or indicator(Indicator.ASSESSMENT),
                     name=method.display if method else None,
                     points=[IndicatorPoint(as_of=on, value=value, school_year=year)],
                 )

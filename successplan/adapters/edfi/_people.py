@@ -19,7 +19,6 @@ from successplan.schemas import (
     Contact,
     ContactPoint,
     ContactPointSystem,
-    Enrollment,
     HumanName,
     Identifier,
     LanguageUse,
@@ -200,7 +199,8 @@ class PersonDraft:
     languages: list[LanguageUse] = field(default_factory=list)
     addresses: list[Address] = field(default_factory=list)
     telecom: list[ContactPoint] = field(default_factory=list)
-    enrollments: dict[tuple[str, ...], Enrollment] = field(default_factory=dict)
+    #: Enrollment fields, checked, by school and entry date.
+    enrollments: dict[tuple[str, ...], dict[str, Any]] = field(default_factory=dict)
     contacts: dict[str, tuple[dict[str, Any], Contact | None]] = field(
         default_factory=dict
     )

@@ -119,6 +119,31 @@ class ProgramsMixin:
             raise ConversionError(msg, code="edfi-missing-field", field="programName")
         return []
 
+    def _status(self, item: dict[str, Any]) -> Coding | None:
+        """The current participation status: DS 5's list or DS 4's single one.
+
+        The status with no end date wins, then the latest to begin.
+        """
+        statuses = item.get("programParticipationStatuses")
+        if not isinstance(statuses, list):
+            single = item.get("participationStatus")
+            statuses = [single] if isinstance(single, dict) else []
+        best: tuple[bool, str] | None = None
+        chosen = None
+        for entry in statuses:
+            if not isinstance(entry, dict):
+                continue
+            open_ended = text(entry.get("statusEndDate")) is None
+            rank = (open_ended, text(entry.get("statusBeginDate")) or "")
+            if best is None or rank > best:
+                best, chosen = rank, entry
+        if chosen is None:
+            return None
+        return self.codes.coding(
+            chosen.get("participationStatusDescriptor"),
+            "ParticipationStatusDescriptor",
+        )
+
     def _participation(
         self, resource: str, item: dict[str, Any], location: str
     ) -> list[Record]:
@@ -191,6 +216,7 @@ class ProgramsMixin:
             period=Period(start=begin, end=end or exit_date)
             if (begin or end or exit_date)
             else None,
+            status=self._status(item),
             services=services,
             reason=reason[0] if reason else None,
         )

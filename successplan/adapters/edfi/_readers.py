@@ -65,25 +65,31 @@ def read_ndjson(path: Path, *, resource: str | None = None) -> Iterator[RawRecor
         InputError: The file cannot be opened.
     """
     try:
-        handle = path.open("rb")
+        handle = path.open("rb", buffering=1 << 20)
     except OSError as exc:
         msg = f"cannot open `{path}`: {exc.strerror}"
         raise InputError(msg) from exc
     named = resource or resource_from_name(path.stem)
+    prefix = f"{path}:"
+    loads = orjson.loads
     with handle:
         for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            location = f"{path}:{number}"
             try:
-                item = orjson.loads(line)
+                item = loads(line)
             except orjson.JSONDecodeError as exc:
+                if not line.strip():
+                    continue
+                location = f"{prefix}{number}"
                 msg = f"{location}: the line is not JSON ({exc}); fix or remove it"
                 problem = ConversionError(msg, code="json-invalid")
                 text = line.decode("utf-8", "replace").rstrip("\n")
                 yield RawRecord(named or "unknown", text, location, problem)
                 continue
-            yield _unknown(RawRecord(_resource(named, item), item, location))
+            if named:
+                yield RawRecord(named, item, f"{prefix}{number}")
+            else:
+                record = RawRecord(_resource(None, item), item, f"{prefix}{number}")
+                yield _unknown(record)
 
 
 def read_json(path: Path, *, resource: str | None = None) -> Iterator[RawRecord]:

@@ -227,14 +227,7 @@ class RelationsMixin:
         dosage = as_float(item.get("dosage"))
         usage = []
         if dosage and period is not None:
-            usage.append(
-                Utilization(
-                    period=period,
-                    quantity=dosage / 60,
-                    unit="hour",
-                    note="dosage in minutes, as Ed-Fi reports it",
-                )
-            )
+            usage.append(Utilization(period=period, quantity=dosage, unit="minute"))
         outcome = None
         for entry in item.get("interventionEffectivenesses") or []:
             if isinstance(entry, dict):

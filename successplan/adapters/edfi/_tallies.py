@@ -13,45 +13,68 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from successplan.mappings._systems import CANONICAL_SYSTEM_PREFIX
-from successplan.schemas import Coding, IndicatorPoint, Period, SubIndicator
+from successplan.mappings import canonical_system
+from successplan.schemas import Coding, Indicator, IndicatorPoint, Period, SubIndicator
 
 __all__ = [
+    "GRADE_RESULT_SYSTEM",
     "INDICATOR_SYSTEM",
     "AttendanceTally",
     "GradeTally",
     "attendance_kind",
     "failures_by_year",
+    "grade_result",
     "indicator",
     "is_failing",
 ]
 
 #: Code system of the indicators this connector derives.
-INDICATOR_SYSTEM = f"{CANONICAL_SYSTEM_PREFIX}Indicator"
+INDICATOR_SYSTEM = canonical_system(Indicator)
+
+#: Code system of the passing or failing reading of a grade.
+GRADE_RESULT_SYSTEM = "urn:successplan:edfi:grade-result"
 
 _NAMES = {
-    "days-absent": "Days absent",
-    "attendance-rate": "Attendance rate",
-    "chronic-absence": "Chronic absence",
-    "excused-absences": "Excused absences",
-    "unexcused-absences": "Unexcused absences",
-    "tardies": "Tardies",
-    "class-absences": "Class-period absences",
-    "course-grade": "Course grade",
-    "course-failures": "Course failures",
-    "assessment": "Assessment result",
-    "discipline-incidents": "Discipline incidents",
-    "discipline-actions": "Discipline actions",
-    "failing": "Failing",
-    "passing": "Passing",
+    Indicator.DAYS_ABSENT: "Days absent",
+    Indicator.ATTENDANCE_RATE: "Attendance rate",
+    Indicator.CHRONIC_ABSENCE: "Chronic absence",
+    Indicator.EXCUSED_ABSENCES: "Excused absences",
+    Indicator.UNEXCUSED_ABSENCES: "Unexcused absences",
+    Indicator.TARDIES: "Tardies",
+    Indicator.CLASS_ABSENCES: "Class-period absences",
+    Indicator.COURSE_GRADE: "Course grade",
+    Indicator.COURSE_FAILURES: "Course failures",
+    Indicator.ASSESSMENT: "Assessment result",
+    Indicator.DISCIPLINE_INCIDENTS: "Discipline incidents",
+    Indicator.DISCIPLINE_ACTIONS: "Discipline actions",
 }
 
+_CODINGS = {
+    code: Coding(system=INDICATOR_SYSTEM, code=code.value, display=name)
+    for code, name in _NAMES.items()
+}
+
+_GRADE_RESULTS = {
+    failing: Coding(
+        system=GRADE_RESULT_SYSTEM,
+        code="failing" if failing else "passing",
+        display="Failing" if failing else "Passing",
+    )
+    for failing in (True, False)
+}
+
+
+def indicator(code: Indicator) -> Coding:
+    """The coding of a derived indicator, such as ``Indicator.DAYS_ABSENT``."""
+    return _CODINGS[code]
+
+
+def grade_result(failing: bool) -> Coding:
+    """The interpretation of a grade: passing or failing."""
+    return _GRADE_RESULTS[failing]
+
+
 AttendanceKind = Literal["excused", "unexcused", "tardy", "present", "other"]
-
-
-def indicator(code: str) -> Coding:
-    """The coding of a derived indicator, such as ``days-absent``."""
-    return Coding(system=INDICATOR_SYSTEM, code=code, display=_NAMES.get(code, code))
 
 
 def attendance_kind(code_value: str, attribute: str | None = None) -> AttendanceKind:
@@ -110,10 +133,10 @@ class AttendanceTally:
         assert self.last is not None  # noqa: S101 - set by add
         period = Period(start=self.first, end=self.last)
         parts = [
-            ("excused-absences", self.excused, "day"),
-            ("unexcused-absences", self.unexcused, "day"),
-            ("tardies", float(self.tardies), "event"),
-            ("class-absences", float(self.class_absences), "class period"),
+            (Indicator.EXCUSED_ABSENCES, self.excused, "day"),
+            (Indicator.UNEXCUSED_ABSENCES, self.unexcused, "day"),
+            (Indicator.TARDIES, float(self.tardies), "event"),
+            (Indicator.CLASS_ABSENCES, float(self.class_absences), "class period"),
         ]
         return [
             SubIndicator(

@@ -25,6 +25,9 @@ __all__ = [
 ]
 
 
+_from_iso = date.fromisoformat
+
+
 def text(value: Any) -> str | None:
     """A stripped string, or ``None`` for missing and blank values."""
     if value.__class__ is str:
@@ -56,7 +59,11 @@ def ref_key(item: dict[str, Any], reference: str, key: str, resource: str) -> st
         ConversionError: The reference or its key is missing.
     """
     ref = item.get(reference)
-    value = text(ref.get(key)) if isinstance(ref, dict) else None
+    value = ref.get(key) if ref.__class__ is dict else None
+    if value.__class__ is str:
+        value = value.strip() or None
+    elif value is not None:
+        value = text(value)
     if value is None:
         msg = f"{resource}: `{reference}.{key}` is missing; the item names no {key}"
         raise ConversionError(
@@ -117,6 +124,11 @@ def as_date(value: Any, *, field: str, resource: str) -> date | None:
         ConversionError: A value is present but is not a date (code
             ``edfi-bad-date``).
     """
+    if value.__class__ is str and len(value) == 10 and value[4] == "-":
+        try:
+            return _from_iso(value)
+        except ValueError:
+            pass
     word = text(value)
     if word is None:
         return None
