@@ -525,25 +525,40 @@ class SuccessPlan(SubjectRecord):
 
     @model_validator(mode="after")
     def _references_resolve(self) -> SuccessPlan:
-        finding_ids = {f.id for f in self.findings}
-        goal_ids = {g.id for g in self.goals}
-        member_ids = {m.id for m in self.team}
-        wanted_findings = {ref for g in self.goals for ref in g.addresses}
-        wanted_findings.update(ref for s in self.services for ref in s.addresses)
-        wanted_goals = {ref for s in self.services for ref in s.supports_goals}
-        wanted_members = {
-            step.owner.team_member
-            for g in self.goals
-            for step in g.action_steps
-            if step.owner.team_member is not None
-        }
-        if (
-            wanted_findings <= finding_ids
-            and wanted_goals <= goal_ids
-            and wanted_members <= member_ids
-        ):
-            return self
-        raise ValueError("; ".join(self._dangling(finding_ids, goal_ids, member_ids)))
+        findings: set[str] | None = None
+        members: set[str] | None = None
+        for goal in self.goals:
+            if goal.addresses:
+                if findings is None:
+                    findings = {f.id for f in self.findings}
+                if not findings.issuperset(goal.addresses):
+                    return self._refuse()
+            for step in goal.action_steps:
+                ref = step.owner.team_member
+                if ref is not None:
+                    if members is None:
+                        members = {m.id for m in self.team}
+                    if ref not in members:
+                        return self._refuse()
+        goals: set[str] | None = None
+        for service in self.services:
+            if service.addresses:
+                if findings is None:
+                    findings = {f.id for f in self.findings}
+                if not findings.issuperset(service.addresses):
+                    return self._refuse()
+            if service.supports_goals:
+                if goals is None:
+                    goals = {g.id for g in self.goals}
+                if not goals.issuperset(service.supports_goals):
+                    return self._refuse()
+        return self
+
+    def _refuse(self) -> SuccessPlan:
+        findings = {f.id for f in self.findings}
+        goals = {g.id for g in self.goals}
+        members = {m.id for m in self.team}
+        raise ValueError("; ".join(self._dangling(findings, goals, members)))
 
     def _dangling(
         self, finding_ids: set[str], goal_ids: set[str], member_ids: set[str]
