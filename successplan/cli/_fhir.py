@@ -16,6 +16,7 @@ from rich.table import Table
 
 from successplan.adapters import (
     CheckpointStore,
+    QuarantineEntry,
     QuarantineWriter,
     RecordWriter,
     RunSummary,
@@ -118,7 +119,12 @@ def convert_fhir(
         str, typer.Option(help="Identifier system of this source's Patient ids.")
     ] = "urn:fhir/Patient",
 ) -> None:
-    """Convert FHIR R4/R4B files to canonical records."""
+    """Convert FHIR R4/R4B files to canonical records.
+
+    A file that cannot be read is reported and quarantined, the other files
+    are still converted, and the command exits 2.
+    """
+    unreadable = 0
     try:
         converter = _converter(strict, r5_consents, patient_system)
         with (
@@ -134,7 +140,21 @@ def convert_fhir(
             task = progress.add_task("converting", total=len(inputs))
             for path in inputs:
                 progress.update(task, description=f"converting {escape(path.name)}")
-                converter.run_path(path, writer, bad, finish=False)
+                try:
+                    converter.run_path(path, writer, bad, finish=False)
+                except InputError as exc:
+                    unreadable += 1
+                    err_console.print(f"[red]error:[/] {escape(str(exc))}")
+                    converter.summary.quarantined["(unreadable file)"] += 1
+                    if bad is not None:
+                        bad.write(
+                            QuarantineEntry(
+                                location=str(path),
+                                reason=exc.code,
+                                message=exc.message,
+                                raw=None,
+                            )
+                        )
                 progress.advance(task)
             converter.finish(writer, bad)
     except SuccessplanError as exc:
@@ -142,6 +162,8 @@ def convert_fhir(
     console.print(
         _summary(converter.summary, getattr(converter.mapper, "unmapped", None))
     )
+    if unreadable:
+        raise typer.Exit(2)
 
 
 @export_app.command("fhir")

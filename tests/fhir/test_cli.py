@@ -96,3 +96,59 @@ def test_convert_fhir_of_the_samples_passes_validate(
     validated = runner.invoke(app, ["validate", str(out)])
     assert validated.exit_code == 0, validated.output
     assert "0 invalid" in validated.output
+
+
+def test_an_unreadable_file_is_reported_and_the_others_still_convert(
+    tmp_path: Path,
+) -> None:
+    _register()
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"resourceType": "Bundle",')
+    good = tmp_path / "good.json"
+    good.write_text(
+        json.dumps(
+            {
+                "resourceType": "Bundle",
+                "type": "collection",
+                "entry": [
+                    {
+                        "resource": {
+                            "resourceType": "Condition",
+                            "id": "c1",
+                            "subject": {"reference": "Patient/p1"},
+                            "code": {
+                                "coding": [
+                                    {
+                                        "system": "http://hl7.org/fhir/sid/icd-10-cm",
+                                        "code": "F10.20",
+                                    }
+                                ]
+                            },
+                        }
+                    },
+                    {"resource": {"resourceType": "Wizard", "id": "w1"}},
+                ],
+            }
+        )
+    )
+    out, bad = tmp_path / "out.ndjson", tmp_path / "q.ndjson"
+    result = runner.invoke(
+        app,
+        [
+            "convert",
+            "fhir",
+            str(broken),
+            str(good),
+            "--out",
+            str(out),
+            "--quarantine",
+            str(bad),
+        ],
+    )
+    assert result.exit_code == 2
+    assert "broken.json" in result.output
+    records = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [(r["type"], r["category"]) for r in records] == [("Finding", "health.sud")]
+    reasons = [json.loads(line)["reason"] for line in bad.read_text().splitlines()]
+    assert reasons[0] == "fhir-not-json"
+    assert "fhir-unknown-type" in reasons
