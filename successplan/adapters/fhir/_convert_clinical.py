@@ -70,14 +70,23 @@ def _finding_parts(
     return code, domain, category, kind
 
 
-def convert_condition(
-    conv: FhirConverter, res: dict[str, Any], ctx: ResourceContext, key: str
-) -> list[Record]:
-    """Convert a Condition to a need, its domain and category from its codes."""
+def _clinical_status(
+    conv: FhirConverter,
+    res: dict[str, Any],
+    ctx: ResourceContext,
+    resource: str,
+    expected: str,
+) -> FindingStatus | None:
+    """Read the clinical and verification status; ``None`` for a refuted one.
+
+    Raises:
+        ConversionError: The clinical status is not one of ``expected``
+            (code ``fhir-bad-code``).
+    """
     verification = {c["code"] for c in cc_codings(res.get("verificationStatus"))}
     if "refuted" in verification:
-        conv.summary.skipped["Condition (refuted)"] += 1
-        return []
+        conv.summary.skipped[f"{resource} (refuted)"] += 1
+        return None
     clinical = next(
         iter(c["code"] for c in cc_codings(res.get("clinicalStatus"))), "active"
     )
@@ -89,9 +98,19 @@ def convert_condition(
     if status is None:
         raise ctx.error(
             field="clinicalStatus",
-            problem=f"is `{clinical}`, not an R4 clinical status",
+            problem=f"is `{clinical}`, not {expected}",
             code="fhir-bad-code",
         )
+    return status
+
+
+def convert_condition(
+    conv: FhirConverter, res: dict[str, Any], ctx: ResourceContext, key: str
+) -> list[Record]:
+    """Convert a Condition to a need, its domain and category from its codes."""
+    status = _clinical_status(conv, res, ctx, "Condition", "an R4 clinical status")
+    if status is None:
+        return []
 
     codings = list(cc_codings(res.get("code")))
     sdoh = [c for c in cc_codings(res.get("category")) if c["system"] == GRAVITY]
@@ -137,24 +156,11 @@ def convert_allergy(
     conv: FhirConverter, res: dict[str, Any], ctx: ResourceContext, key: str
 ) -> list[Record]:
     """Convert an AllergyIntolerance to a health need a school nurse must know."""
-    verification = {c["code"] for c in cc_codings(res.get("verificationStatus"))}
-    if "refuted" in verification:
-        conv.summary.skipped["AllergyIntolerance (refuted)"] += 1
-        return []
-    clinical = next(
-        iter(c["code"] for c in cc_codings(res.get("clinicalStatus"))), "active"
-    )
-    status = (
-        FindingStatus.ENTERED_IN_ERROR
-        if "entered-in-error" in verification
-        else _CLINICAL_STATUS.get(clinical)
+    status = _clinical_status(
+        conv, res, ctx, "AllergyIntolerance", "an allergy clinical status"
     )
     if status is None:
-        raise ctx.error(
-            field="clinicalStatus",
-            problem=f"is `{clinical}`, not an allergy clinical status",
-            code="fhir-bad-code",
-        )
+        return []
     codings = list(cc_codings(res.get("code")))
     code, domain, category, kind = _finding_parts(conv, codings, [], Domain.HEALTH)
     what = cc_text(res.get("code")) or "unspecified substance"
