@@ -11,6 +11,14 @@ import logging
 
 import typer
 from rich.console import Console
+from rich.markup import escape
+
+from successplan.errors import (
+    ConfigurationError,
+    InputError,
+    SourceError,
+    SuccessplanError,
+)
 
 __all__ = [
     "app",
@@ -51,6 +59,22 @@ def _root(
         format="%(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+def fail(exc: SuccessplanError) -> typer.Exit:
+    """Print an error and return the exit its kind calls for.
+
+    2: an input cannot be read; 3: a setting, profile or crosswalk is wrong;
+    4: a source system failed; 1: anything else.
+    """
+    err_console.print(f"[red]error:[/] {escape(str(exc))}", soft_wrap=True)
+    if isinstance(exc, InputError):
+        return typer.Exit(2)
+    if isinstance(exc, ConfigurationError):
+        return typer.Exit(3)
+    if isinstance(exc, SourceError):
+        return typer.Exit(4)
+    return typer.Exit(1)
 
 
 def _register() -> None:

@@ -31,12 +31,11 @@ from successplan.adapters.edfi import (
 from successplan.errors import (
     ConfigurationError,
     InputError,
-    SourceError,
     SuccessplanError,
 )
 from successplan.mappings import Mapper
 
-from . import console, convert_app, err_console, pull_app
+from . import console, convert_app, err_console, fail, pull_app
 
 __all__ = ["convert_edfi", "pull_edfi"]
 
@@ -86,17 +85,6 @@ def _written_table(summary: RunSummary, converter: EdFiConverter) -> Table:
     return table
 
 
-def _fail(exc: SuccessplanError) -> typer.Exit:
-    err_console.print(f"[red]error:[/] {exc}")
-    if isinstance(exc, InputError):
-        return typer.Exit(2)
-    if isinstance(exc, ConfigurationError):
-        return typer.Exit(3)
-    if isinstance(exc, SourceError):
-        return typer.Exit(4)
-    return typer.Exit(1)
-
-
 Inputs = Annotated[
     list[Path],
     typer.Argument(help="Ed-Fi files: .xml, .json or .ndjson.", show_default=False),
@@ -140,7 +128,7 @@ def convert_edfi(
     """Convert Ed-Fi files (API JSON, NDJSON, XML interchange) to canonical records."""
     for path in inputs:
         if not path.exists():
-            raise _fail(InputError(f"input `{path}` does not exist"))
+            raise fail(InputError(f"input `{path}` does not exist"))
     try:
         converter = EdFiConverter(
             _mapper(overlay or []),
@@ -167,7 +155,7 @@ def convert_edfi(
             if quarantine_writer is not None:
                 quarantine_writer.close()
     except SuccessplanError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     console.print(_summary_table(run.summary, "Ed-Fi conversion"))
     console.print(_written_table(run.summary, converter))
 
@@ -214,7 +202,7 @@ def pull_edfi(
     """Pull from a live Ed-Fi API and convert to canonical records."""
     secret = os.environ.get(client_secret_env)
     if not secret:
-        raise _fail(
+        raise fail(
             ConfigurationError(
                 f"environment variable `{client_secret_env}` is not set; put the API "
                 "secret in it",
@@ -266,7 +254,7 @@ def pull_edfi(
     try:
         client, converter, summary, sync, unapplied = asyncio.run(go())
     except SuccessplanError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     if checkpoint is None:
         journal.unlink(missing_ok=True)
     info = client.info

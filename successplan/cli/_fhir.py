@@ -32,14 +32,12 @@ from successplan.adapters.fhir import (
     pull_search,
 )
 from successplan.errors import (
-    ConfigurationError,
     InputError,
-    SourceError,
     SuccessplanError,
 )
 from successplan.schemas import Consent, SuccessPlan, record_adapter
 
-from . import console, convert_app, err_console, export_app, pull_app
+from . import console, convert_app, err_console, export_app, fail, pull_app
 
 #: How many of the most used unmapped codes the summary lists.
 _UNMAPPED_SHOWN = 5
@@ -48,17 +46,6 @@ Quarantine = Annotated[
     Path | None,
     typer.Option("--quarantine", help="Where records that fail go (NDJSON)."),
 ]
-
-
-def _fail(exc: SuccessplanError) -> typer.Exit:
-    err_console.print(f"[red]error:[/] {escape(str(exc))}")
-    if isinstance(exc, InputError):
-        return typer.Exit(2)
-    if isinstance(exc, ConfigurationError):
-        return typer.Exit(3)
-    if isinstance(exc, SourceError):
-        return typer.Exit(4)
-    return typer.Exit(1)
 
 
 def _summary(summary: RunSummary, unmapped: Counter[Any] | None) -> Table:
@@ -158,7 +145,7 @@ def convert_fhir(
                 progress.advance(task)
             converter.finish(writer, bad)
     except SuccessplanError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     console.print(
         _summary(converter.summary, getattr(converter.mapper, "unmapped", None))
     )
@@ -182,7 +169,7 @@ def export_fhir(
         plan, consents = _read_plan(plan_file)
         bundle = plan_to_bundle(plan, consents, validate=not no_validate)
     except SuccessplanError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     out.write_bytes(orjson.dumps(bundle, option=orjson.OPT_INDENT_2))
     table = Table("resource", "count", title=f"wrote {escape(str(out))}")
     for kind, count in sorted(
@@ -290,7 +277,7 @@ def pull_fhir(
             )
         )
     except SuccessplanError as exc:
-        raise _fail(exc) from exc
+        raise fail(exc) from exc
     console.print(_summary(summary, getattr(converter.mapper, "unmapped", None)))
 
 
