@@ -179,6 +179,7 @@ class Crosswalk:
         self._policy_cache: dict[tuple[str, str], Translation] = {}
         self._descriptors: dict[str, Translation] = {}
         self._system_rank = {_normalize_system(s): i for i, s in enumerate(systems)}
+        self._system_keys: dict[str, str] = {}
         self._exact: dict[tuple[str | None, str], Rule] = {}
         self._patterns: list[Rule] = []
         spans: list[Span[Rule]] = []
@@ -206,13 +207,21 @@ class Crosswalk:
         """``name@version`` of every layer, joined by ``+``, for provenance."""
         return "+".join(f"{layer.name}@{layer.version}" for layer in self.layers)
 
+    def _system_key(self, system: str) -> str:
+        found = self._system_keys.get(system)
+        if found is None:
+            if len(self._system_keys) >= _CACHE_SIZE:
+                self._system_keys.clear()
+            found = self._system_keys[system] = _normalize_system(system)
+        return found
+
     def reads(self, system: str) -> bool:
         """Tell whether the crosswalk reads codes of a source system."""
-        return _normalize_system(system) in self._system_rank
+        return self._system_key(system) in self._system_rank
 
     def find_rule(self, system: str, code: str) -> Rule | None:
         """Return the rule that decides a code, or ``None`` when none does."""
-        sys_key = _normalize_system(system)
+        sys_key = self._system_key(system)
         key = normalize_code(code, self.normalize)
         rule = self._exact.get((sys_key, key)) or self._exact.get((None, key))
         if rule is not None:

@@ -28,6 +28,8 @@ __all__ = ["Span", "SpanIndex"]
 
 R = TypeVar("R")
 
+_MEMO_SIZE = 1 << 16
+
 
 @dataclass(frozen=True, slots=True)
 class Span(Generic[R]):
@@ -97,22 +99,45 @@ class SpanIndex(Generic[R]):
             grouped.setdefault((len(span.low), span.system), []).append(span)
         self._groups = {key: _Group(items) for key, items in grouped.items()}
         self._lengths = sorted({length for length, _ in grouped}, reverse=True)
+        self._plans: dict[str, list[tuple[int, _Group[R]]]] = {}
+        # A span only looks at a code's first ``len(bound)`` characters, so
+        # the answer depends on the code's head up to the longest bound, and
+        # many codes share a head: remember the answer per head.
+        self._longest = self._lengths[0] if self._lengths else 0
+        self._memo: dict[tuple[str, str], R | None] = {}
 
     def __len__(self) -> int:
         return len(self._groups)
 
     def find(self, system: str, key: str) -> R | None:
         """Return the winning rule for a normalized code of a normalized system."""
-        size = len(key)
-        groups = self._groups
+        head = key[: self._longest]
+        memo_key = (system, head)
+        try:
+            return self._memo[memo_key]
+        except KeyError:
+            pass
+        plan = self._plans.get(system)
+        if plan is None:
+            plan = self._plans[system] = self._plan(system)
+        size = len(head)
+        found: R | None = None
+        for length, group in plan:
+            if length <= size:
+                found = group.find(head[:length])
+                if found is not None:
+                    break
+        if len(self._memo) >= _MEMO_SIZE:
+            self._memo.clear()
+        self._memo[memo_key] = found
+        return found
+
+    def _plan(self, system: str) -> list[tuple[int, _Group[R]]]:
+        """The groups to try for a system, in precedence order."""
+        plan: list[tuple[int, _Group[R]]] = []
         for length in self._lengths:
-            if length > size:
-                continue
-            head = key[:length]
             for bound in (system, None):
-                group = groups.get((length, bound))
+                group = self._groups.get((length, bound))
                 if group is not None:
-                    found = group.find(head)
-                    if found is not None:
-                        return found
-        return None
+                    plan.append((length, group))
+        return plan
