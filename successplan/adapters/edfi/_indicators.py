@@ -40,9 +40,48 @@ if TYPE_CHECKING:
 
     from ._people import PersonDraft
 
-__all__ = ["IndicatorsMixin"]
+__all__ = ["HEADLINE_ORDER", "IndicatorsMixin", "headline_rank"]
 
 SOURCE = "edfi"
+
+#: Canonical reporting methods, best first, for the value of an assessment's
+#: point: a scale score compares across administrations, a level does not.
+HEADLINE_ORDER = (
+    "scale-score",
+    "composite-score",
+    "percentile",
+    "standard-score",
+    "raw-score",
+    "grade-equivalent",
+    "proficiency-level",
+    "pass-fail",
+    "letter-grade",
+    "growth",
+    "ranking",
+)
+_RANKS = {method: rank for rank, method in enumerate(HEADLINE_ORDER)}
+#: Where a method no crosswalk names ranks: after every known score.
+_UNKNOWN = len(HEADLINE_ORDER)
+#: Methods ranked here or later are not a value of the assessment
+#: (``other``, a standard error); a performance level is preferred to them.
+NOT_A_VALUE = _UNKNOWN + 1
+
+
+def headline_rank(method: str | None) -> int:
+    """Where a canonical reporting method ranks for an assessment's value.
+
+    Lower is better; a method no crosswalk names ranks after the known
+    scores, and ``other`` and ``standard-error`` after those.
+    """
+    if method is None:
+        return _UNKNOWN
+    return _RANKS.get(method, NOT_A_VALUE)
+
+
+def _code_value(value: Any) -> str | None:
+    """The code value of a descriptor (the part after ``#``), as received."""
+    word = text(value)
+    return word.rpartition("#")[2].strip() or None if word else None
 
 
 class IndicatorsMixin:
@@ -180,38 +219,43 @@ class IndicatorsMixin:
         year = (
             as_int(year_ref.get("schoolYear")) if isinstance(year_ref, dict) else None
         )
-        levels = [
-            self.codes.coding(
-                level.get("performanceLevelDescriptor"), "PerformanceLevelDescriptor"
-            )
-            for level in item.get("performanceLevels") or []
-            if isinstance(level, dict)
-        ]
-        level = next((coding for coding in levels if coding is not None), None)
+        level = None
+        level_code = None
+        for entry in item.get("performanceLevels") or []:
+            if not isinstance(entry, dict):
+                continue
+            given = entry.get("performanceLevelDescriptor")
+            found = self.codes.code(given, "PerformanceLevelDescriptor")
+            if found is not None:
+                level, level_code = found[0], _code_value(given)
+                break
         parts: list[SubIndicator] = []
+        ranks: list[int] = []
         for score in item.get("scoreResults") or []:
             if not isinstance(score, dict) or text(score.get("result")) is None:
                 continue
-            method = self.codes.coding(
-                score.get("assessmentReportingMethodDescriptor"),
-                "AssessmentReportingMethodDescriptor",
-            )
+            descriptor = score.get("assessmentReportingMethodDescriptor")
+            found = self.codes.code(descriptor, "AssessmentReportingMethodDescriptor")
+            method = found[1].attributes.get("method") if found and found[1] else None
             value: float | str = (
                 as_float(score.get("result")) or str(score["result"]).strip()
             )
             parts.append(
                 SubIndicator(
-                    code=method or indicator(Indicator.ASSESSMENT),
-                    name=method.display if method else None,
+                    code=found[0] if found else indicator(Indicator.ASSESSMENT),
+                    name=_code_value(descriptor),
                     points=[IndicatorPoint(as_of=on, value=value, school_year=year)],
                 )
             )
+            ranks.append(headline_rank(method))
         if not parts and level is None:
             msg = f"{resource}: `{ident}` has no score results and no performance level"
             raise ConversionError(msg, code="edfi-missing-field", field="scoreResults")
-        headline = (
-            parts[0].points[0].value if parts else str(level.code if level else "")
-        )
+        best = min(range(len(parts)), key=ranks.__getitem__) if parts else None
+        if best is not None and (ranks[best] < NOT_A_VALUE or level is None):
+            headline: float | str = parts[best].points[0].value
+        else:
+            headline = level_code or ""
         key = (sid, namespace, assessment, ident)
         series = IndicatorSeries(
             id=stable_id("IndicatorSeries", SOURCE, "assessment", *key),

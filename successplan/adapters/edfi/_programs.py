@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from successplan.errors import ConversionError
 from successplan.schemas import (
+    PROGRAM_CATEGORIES,
     Coding,
     DataCategory,
     Domain,
@@ -26,13 +27,13 @@ from successplan.schemas import (
     Record,
 )
 
-from ._codes import Codes
+from ._codes import Codes, Mapped
 from ._values import as_date, ref_key, text
 
 if TYPE_CHECKING:
     from ._people import PersonDraft
 
-__all__ = ["ProgramsMixin", "program_type_from_words"]
+__all__ = ["ProgramsMixin", "program_category", "program_type_from_words"]
 
 ORG_SYSTEM = "urn:ed-fi:educationOrganizationId"
 
@@ -86,6 +87,27 @@ def program_type_from_words(words: str) -> ProgramType:
         if needle in lowered:
             return kind
     return ProgramType.OTHER
+
+
+def program_category(
+    kind: ProgramType, found: list[tuple[Coding, Mapped | None] | None]
+) -> DataCategory:
+    """The data category of a participation: the program's, made specific.
+
+    A program whose type says only ``education`` (a general program, Title I)
+    takes the first other category a crosswalk gives its program type
+    descriptor, its reason or a service: a program whose services are free
+    meals is ``economic`` data, whatever its type.
+    """
+    category = PROGRAM_CATEGORIES[kind]
+    if category != DataCategory.EDUCATION:
+        return category
+    for entry in found:
+        result = entry[1] if entry is not None else None
+        given = result.category if result is not None else None
+        if given is not None and given != DataCategory.EDUCATION:
+            return given
+    return category
 
 
 class ProgramsMixin:
@@ -177,6 +199,7 @@ class ProgramsMixin:
             kind = program_type_from_words(words)
 
         services: list[Coding] = []
+        service_results: list[tuple[Coding, Mapped | None]] = []
         for name, value in item.items():
             if not (name == "services" or name.endswith("ProgramServices")):
                 continue
@@ -184,12 +207,13 @@ class ProgramsMixin:
                 if not isinstance(entry, dict):
                     continue
                 for field_name, code in entry.items():
-                    if field_name.endswith("ServiceDescriptor"):
-                        coding = self.codes.coding(
+                    if field_name.lower().endswith("servicedescriptor"):
+                        service = self.codes.code(
                             code, field_name[0].upper() + field_name[1:]
                         )
-                        if coding is not None and coding not in services:
-                            services.append(coding)
+                        if service is not None and service[0] not in services:
+                            services.append(service[0])
+                            service_results.append(service)
 
         reason = None
         list_name, field_name = _REASONS.get(kind, ("", ""))
@@ -205,8 +229,8 @@ class ProgramsMixin:
         elif field_name:
             descriptor = field_name[0].upper() + field_name[1:]
             reason = self.codes.code(item.get(field_name), descriptor)
-        if reason is None and kind == ProgramType.SCHOOL_MEALS and services:
-            reason = (services[0], None)
+        if reason is None and kind == ProgramType.SCHOOL_MEALS and service_results:
+            reason = service_results[0]
 
         org = text(program.get("educationOrganizationId"))
         participation = ProgramParticipation(
@@ -216,6 +240,7 @@ class ProgramsMixin:
             period=Period(start=begin, end=end or exit_date)
             if (begin or end or exit_date)
             else None,
+            category=program_category(kind, [found, reason, *service_results]),
             status=self._status(item),
             services=services,
             reason=reason[0] if reason else None,

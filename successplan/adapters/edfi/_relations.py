@@ -20,6 +20,7 @@ from successplan.adapters._stream import stable_id
 from successplan.errors import ConversionError
 from successplan.schemas import (
     Coding,
+    DataCategory,
     Domain,
     EngagementKind,
     Identifier,
@@ -210,6 +211,9 @@ class RelationsMixin:
                 )
         found = [k for k in kinds if k is not None]
         domain = next((r.domain for _, r in found if r is not None and r.domain), None)
+        category = next(
+            (r.category for _, r in found if r is not None and r.category), None
+        )
         tier = next(
             (Codes.canonical(k, Tier) for k in found if Codes.canonical(k, Tier)), None
         )
@@ -251,6 +255,7 @@ class RelationsMixin:
                 id=engagement_id(sid, org, code),
                 subject=Identifier(system=STUDENT_SYSTEM, value=sid),
                 kind=EngagementKind.INTERVENTION,
+                category=category or DataCategory.SERVICES,
                 service_name=code,
                 service_types=[coding for coding, _ in found],
                 provider_id=None,
