@@ -39,9 +39,10 @@ class MappingResult:
     """What the crosswalks say about one source code.
 
     Attributes:
-        coding: The canonical code, carrying its ``mapped_from`` trace; the
-            source code itself (with the trace) when the crosswalks only
-            classify it.
+        coding: The canonical code (of a code set or code system target),
+            carrying its ``mapped_from`` trace; the source code itself, with
+            the trace, when the crosswalks only classify it or give plain
+            values (those are in ``attributes``).
         domain: The domain a finding or service with this code belongs to.
         category: The data category its content falls in.
         kind: Whether it is a strength, interest, need or risk factor.
@@ -128,8 +129,10 @@ def _merge(system: str, code: str, translations: list[Translation]) -> MappingRe
             values.setdefault(name, value)
     coding: Coding | None = None
     for translation in translations:
-        for name in translation.targets:
-            if name not in _CLASSIFIERS and translation.values.get(name) is not None:
+        for name, target in translation.targets.items():
+            if name in _CLASSIFIERS or target.values is not None:
+                continue
+            if translation.values.get(name) is not None:
                 coding = translation.coding(name)
                 break
         if coding is not None:

@@ -62,3 +62,12 @@ def test_an_overlay_wins(tmp_path: Path) -> None:
     assert found is not None
     assert found.attributes["program"] == "other"
     assert found.trace.crosswalk == "district-program-type"
+
+
+def test_plain_values_stay_attributes_and_the_source_code_is_kept() -> None:
+    found = Mapper.default().lookup("http://loinc.org", "44261-6")
+    assert found is not None
+    assert (found.coding.system, found.coding.code) == ("http://loinc.org", "44261-6")
+    assert found.coding.mapped_from is not None
+    assert found.attributes["record"] == "indicator"
+    assert found.category is DataCategory.HEALTH_MENTAL
