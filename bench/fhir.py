@@ -160,7 +160,15 @@ def _patient_chunk(i: int) -> list[dict[str, Any]]:
                 "resourceType": "Claim",
                 "id": f"cl{i}-{j}",
                 "status": "active",
+                "type": {"coding": [{"code": "professional"}]},
+                "use": "claim",
                 "patient": ref,
+                "created": "2025-03-01",
+                "provider": {"display": "Clinic"},
+                "priority": {"coding": [{"code": "normal"}]},
+                "insurance": [
+                    {"sequence": 1, "focal": True, "coverage": {"display": "Plan"}}
+                ],
                 "item": [
                     {"sequence": n, "productOrService": {"text": "x" * 40}}
                     for n in range(1, 8)
