@@ -8,11 +8,13 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from successplan.adapters import (
     CheckpointStore,
+    QuarantineEntry,
     QuarantineWriter,
     RecordWriter,
     RetryPolicy,
@@ -125,7 +127,12 @@ def convert_edfi(
     instructional_days: Days = None,
     overlay: Overlays = None,
 ) -> None:
-    """Convert Ed-Fi files (API JSON, NDJSON, XML interchange) to canonical records."""
+    """Convert Ed-Fi files (API JSON, NDJSON, XML interchange) to canonical records.
+
+    A file that cannot be read is reported and quarantined, the other files
+    are still converted, and the command exits 2.
+    """
+    unreadable = 0
     for path in inputs:
         if not path.exists():
             raise fail(InputError(f"input `{path}` does not exist"))
@@ -149,7 +156,21 @@ def convert_edfi(
                 task = progress.add_task("converting", total=total)
                 for path in inputs:
                     progress.update(task, description=f"converting {path.name}")
-                    run.handle_all(read_files([path], resource=resource))
+                    try:
+                        run.handle_all(read_files([path], resource=resource))
+                    except InputError as exc:
+                        unreadable += 1
+                        err_console.print(f"[red]error:[/] {escape(str(exc))}")
+                        run.summary.quarantined["(unreadable file)"] += 1
+                        if quarantine_writer is not None:
+                            quarantine_writer.write(
+                                QuarantineEntry(
+                                    location=str(path),
+                                    reason=exc.code,
+                                    message=exc.message,
+                                    raw=None,
+                                )
+                            )
                     progress.advance(task, path.stat().st_size)
             run.finish()
             if quarantine_writer is not None:
@@ -158,6 +179,8 @@ def convert_edfi(
         raise fail(exc) from exc
     console.print(_summary_table(run.summary, "Ed-Fi conversion"))
     console.print(_written_table(run.summary, converter))
+    if unreadable:
+        raise typer.Exit(2)
 
 
 @pull_app.command("edfi")

@@ -133,3 +133,44 @@ def test_pull_without_secret_exits_3(tmp_path: Path) -> None:
     )
     assert result.returncode == 3
     assert "SURELY_UNSET_VARIABLE" in result.stderr
+
+
+def test_convert_reports_an_unreadable_file_and_converts_the_rest(
+    tmp_path: Path,
+) -> None:
+    broken = tmp_path / "students.json"
+    broken.write_text('[{"studentUniqueId": "1",')
+    good = tmp_path / "studentSchoolAssociations.ndjson"
+    good.write_bytes(
+        orjson.dumps(
+            {
+                "studentReference": {"studentUniqueId": "604822"},
+                "schoolReference": {"schoolId": 255901001},
+                "entryDate": "2021-08-23",
+                "entryGradeLevelDescriptor": (
+                    "uri://ed-fi.org/GradeLevelDescriptor#Ninth grade"
+                ),
+            }
+        )
+        + b"\nnot json\n"
+    )
+    out, bad = tmp_path / "out.ndjson", tmp_path / "q.ndjson"
+    done = _cli(
+        "convert",
+        "edfi",
+        str(broken),
+        str(good),
+        "--out",
+        str(out),
+        "--quarantine",
+        str(bad),
+    )
+    assert done.returncode == 2, done.stderr
+    assert "students.json" in done.stderr
+    records = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+    assert [r["type"] for r in records] == ["Person"]
+    entries = [orjson.loads(line) for line in bad.read_bytes().splitlines()]
+    assert [(e["location"].rsplit("/", 1)[-1], e["reason"]) for e in entries] == [
+        ("students.json", "json-invalid"),
+        ("studentSchoolAssociations.ndjson:2", "json-invalid"),
+    ]
