@@ -114,7 +114,9 @@ def category_map(
     result: dict[str, tuple[DataCategory, bool]] = {}
     for name, info in model.model_fields.items():
         extra = info.json_schema_extra
-        assert isinstance(extra, dict)  # noqa: S101 - guaranteed by CanonicalModel
+        if not isinstance(extra, dict):
+            msg = f"field `{model.__name__}.{name}` declares no data category"
+            raise LookupError(msg)
         category = DataCategory(str(extra[CATEGORY_KEY]))
         result[name] = (category, bool(extra.get(FOLLOWS_RECORD_KEY, False)))
         inner = _inner_model(info.annotation)
