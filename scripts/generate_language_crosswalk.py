@@ -51,7 +51,9 @@ def main() -> None:
     )
     body = """crosswalk: edfi-language
 version: "1.0.0"
-source: {standard: "Ed-Fi Data Standard (LanguageDescriptor, ISO 639-2 codes)", version: "4.0-5.2"}
+source:
+  standard: "Ed-Fi Data Standard (LanguageDescriptor, ISO 639-2 codes)"
+  version: "4.0-5.2"
 title: Ed-Fi languages (ISO 639-2) to BCP 47 language tags
 description: >
   LanguageDescriptor code values are ISO 639-2 codes. Each language with an
