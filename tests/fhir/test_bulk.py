@@ -153,3 +153,31 @@ def test_pull_bulk_resumes_the_saved_job_without_a_new_kick_off(
     summary = asyncio.run(run())
     assert fake.hits["/fhir/Patient/$export"] == 1
     assert summary.written["Person"] == 2
+
+
+@pytest.mark.parametrize("body", [b"<html>maintenance</html>", b"[1, 2]"])
+def test_a_manifest_that_is_not_a_json_object_is_a_clear_source_error(
+    body: bytes, sleeps: Sleeps
+) -> None:
+    from starlette.applications import Starlette
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    from tests._server import serve
+
+    async def status(request: Any) -> Response:
+        return Response(body, media_type="application/json")
+
+    app = Starlette(routes=[Route("/fhir/jobs/1", status)])
+    with serve(app) as base:
+
+        async def run() -> Any:
+            client = FhirClient(
+                f"{base}/fhir", retry=RetryPolicy(attempts=1), sleep=sleeps
+            )
+            async with client:
+                return await BulkExport(client).wait(f"{base}/fhir/jobs/1")
+
+        with pytest.raises((FatalSourceError, RetriableSourceError)) as info:
+            asyncio.run(run())
+    assert info.value.code == "fhir-not-json"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from fhir.resources.R4B.consent import Consent as R4Consent
@@ -16,10 +16,10 @@ from ._plans import rich_consent
 SYSTEM = "urn:fhir/Patient"
 
 
-def _read(resource: dict[str, Any], release: str = "R4") -> Any:
+def _read(resource: dict[str, Any], release: Literal["R4", "R5"] = "R4") -> Any:
     return consent_from_fhir(
         resource, record_id="c", patient_system=SYSTEM, release=release
-    )  # type: ignore[arg-type]
+    )
 
 
 def _base(**provision: Any) -> dict[str, Any]:
@@ -234,3 +234,41 @@ def test_gravity_disclosure_consent_has_no_provision_so_it_permits_nothing(
     consent = _read(json.loads(path.read_text()))
     assert [p.decision for p in consent.provisions] == ["deny"]
     assert [c.code for c in consent.legal_basis] == ["hipaa-auth"]
+
+
+@pytest.mark.parametrize("scope", ["treatment", "research", "adr"])
+def test_a_consent_that_is_not_about_privacy_is_never_a_sharing_permit(
+    scope: str,
+) -> None:
+    resource = {
+        "resourceType": "Consent",
+        "status": "active",
+        "scope": {
+            "coding": [
+                {
+                    "system": "http://terminology.hl7.org/CodeSystem/consentscope",
+                    "code": scope,
+                }
+            ]
+        },
+        "patient": {"reference": "Patient/52"},
+        "provision": {"type": "permit"},
+    }
+    with pytest.raises(ConversionError) as info:
+        _read(resource)
+    assert info.value.code == "consent-uninterpretable"
+    assert info.value.field == "Consent.scope"
+
+
+def test_a_privacy_consent_or_one_without_scope_is_read() -> None:
+    resource = _base()
+    assert _read(resource).status is ConsentStatus.ACTIVE
+    resource["scope"] = {
+        "coding": [
+            {
+                "system": "http://terminology.hl7.org/CodeSystem/consentscope",
+                "code": "patient-privacy",
+            }
+        ]
+    }
+    assert _read(resource).status is ConsentStatus.ACTIVE

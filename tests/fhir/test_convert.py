@@ -304,3 +304,21 @@ def test_a_transaction_delete_is_a_deletion_record() -> None:
     ).encode()
     (deletion,), _, _ = _run(docs=[doc])
     assert deletion["type"] == "Deletion" and deletion["target_type"] == "Goal"
+
+
+def test_an_r4_care_plan_with_a_contributor_is_read_as_r4() -> None:
+    plan = {
+        "resourceType": "CarePlan",
+        "id": "cp",
+        "status": "active",
+        "intent": "plan",
+        "subject": {"reference": "Patient/kid"},
+        "contributor": [{"reference": "Practitioner/nurse"}],
+        "activity": [
+            {"detail": {"status": "in-progress", "code": {"text": "Asthma plan"}}}
+        ],
+    }
+    records, problems, _ = _run(docs=[_bundle(PATIENT, plan)])
+
+    assert problems == []
+    assert [r["type"] for r in records] == ["Person", "ServiceEngagement"]

@@ -18,7 +18,7 @@ import orjson
 from successplan.adapters._http import raise_for_status, require_https
 from successplan.errors import FatalSourceError, RetriableSourceError
 
-from ._client import FHIR_JSON, FhirClient
+from ._client import FHIR_JSON, FhirClient, _json_object
 from ._read import RawResource, ndjson_line
 
 __all__ = ["BulkExport", "BulkFile", "BulkManifest"]
@@ -166,8 +166,9 @@ class BulkExport:
                 "GET", status_url, what="$export status"
             )
             if response.status_code == 200:
-                body = orjson.loads(response.content)
-                manifest = BulkManifest.from_json(body)
+                manifest = BulkManifest.from_json(
+                    _json_object(response, "$export manifest")
+                )
                 logger.info(
                     "$export done: %d files, %d error files",
                     len(manifest.output),

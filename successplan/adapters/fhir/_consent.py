@@ -125,6 +125,17 @@ def consent_from_fhir(
             code="fhir-version-mismatch",
         )
 
+    if release == "R4" and resource.get("scope") is not None:
+        scopes = {c["code"] for c in cc_codings(resource["scope"])}
+        if "patient-privacy" not in scopes:
+            found = ", ".join(sorted(scopes)) or "uncoded"
+            raise _uninterpretable(
+                ctx,
+                "scope",
+                f"is `{found}`, not `patient-privacy`; only a privacy consent "
+                "governs sharing",
+            )
+
     status = _STATUS.get(str(resource.get("status")))
     if status is None:
         raise _uninterpretable(ctx, "status", f"is `{resource.get('status')}`")

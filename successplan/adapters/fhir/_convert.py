@@ -51,6 +51,8 @@ _RECORD_OF = {
     "Patient": "Person",
     "Condition": "Finding",
     "AllergyIntolerance": "Finding",
+    "Immunization": "Finding",
+    "Observation": "Finding",
     "Goal": "Goal",
     "ServiceRequest": "ServiceEngagement",
     "Consent": "Consent",
@@ -107,6 +109,15 @@ class FhirConverter:
         self.held = False
 
     # -- running ---------------------------------------------------------
+
+    @property
+    def pending(self) -> bool:
+        """Whether resources are held for records that :meth:`finish` writes.
+
+        A resumable pull must not save a checkpoint past such resources until
+        :meth:`finish` has written their records.
+        """
+        return self.joiner.pending or self.series.pending
 
     def index(self, raws: Iterable[RawResource]) -> None:
         """Learn ``fullUrl`` to ``Type/id`` of a Bundle's entries before converting.
@@ -278,8 +289,17 @@ class FhirConverter:
         self.summary.skipped["billing" if kind in BILLING_TYPES else kind] += 1
 
     def _deletion(self, raw: RawResource) -> list[Record]:
-        target = str(raw.deleted)
-        kind = target.split("/")[0]
+        parts = reference_parts({"reference": raw.deleted})
+        if parts is None or "?" in str(raw.deleted):
+            msg = (
+                f"{raw.location}: Bundle.entry.request.url of a DELETE names no "
+                "`Type/id` (a conditional delete cannot be matched to a record); "
+                "send the deletion by id"
+            )
+            raise ConversionError(
+                msg, code="fhir-delete-unresolved", field="Bundle.entry.request.url"
+            )
+        kind, target = parts[0], f"{parts[0]}/{parts[1]}"
         record_type = _RECORD_OF.get(kind)
         if record_type is None:
             self.summary.skipped[f"delete {kind}"] += 1

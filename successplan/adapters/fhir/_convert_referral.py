@@ -72,6 +72,11 @@ class Joiner:
         self.conv.held = True
         self._referrals.setdefault(focus, _Referral()).tasks.append((res, raw))
 
+    @property
+    def pending(self) -> bool:
+        """Whether requests or Tasks are held, waiting for :meth:`finish`."""
+        return bool(self._referrals)
+
     def finish(self) -> list[Record | tuple[RawResource, ConversionError]]:
         """Join each ServiceRequest with its Tasks into one ServiceEngagement."""
         out: list[Record | tuple[RawResource, ConversionError]] = []

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any
 
 from successplan.adapters._http import CheckpointStore
 from successplan.adapters._stream import QuarantineWriter, RecordWriter, RunSummary
@@ -65,6 +66,16 @@ async def pull_search(
         page_size: ``_count`` asked of the server.
         on_page: Called with the type and the resources on each page.
     """
+    # Checkpoints past resources the converter still holds (referrals and
+    # indicator points, written by ``finish``) wait until ``finish`` is done.
+    deferred: dict[str, dict[str, Any]] = {}
+
+    def save(key: str, value: dict[str, Any]) -> None:
+        if converter.pending:
+            deferred[key] = value
+        else:
+            checkpoints.set(key, value)
+
     for kind in types:
         key = f"fhir:{client.base_url}:{kind}"
         state = checkpoints.get(key) or {}
@@ -74,11 +85,9 @@ async def pull_search(
         newest = state.get("newest") or state.get("last_updated")
         async for page in client.search(kind, params, resume_url=state.get("next")):
             converter.run(page.resources, writer, quarantine, finish=False)
-            writer.flush()
-            if quarantine is not None:
-                quarantine.flush()
+            _flush(writer, quarantine)
             newest = _later(newest, page.last_updated)
-            checkpoints.set(
+            save(
                 key,
                 {
                     "next": page.next_url,
@@ -88,9 +97,11 @@ async def pull_search(
             )
             if on_page is not None:
                 on_page(kind, len(page.resources))
-        checkpoints.set(key, {"next": None, "last_updated": newest})
+        save(key, {"next": None, "last_updated": newest})
     converter.finish(writer, quarantine)
-    writer.flush()
+    _flush(writer, quarantine)
+    for key, value in deferred.items():
+        checkpoints.set(key, value)
     return converter.summary
 
 
@@ -129,19 +140,27 @@ async def pull_bulk(
         ):
             converter.run([raw], writer, quarantine, finish=False)
             count += 1
-        writer.flush()
-        done.append(file.url)
-        checkpoints.set(key, {**state, "done": done})
+        _flush(writer, quarantine)
+        if not converter.pending:
+            # A file whose resources are still held is pulled again on resume.
+            done.append(file.url)
+            checkpoints.set(key, {**state, "done": done})
         if on_file is not None:
             on_file(file.type, count)
     if manifest.error:
         logger.warning("$export reported %d error files", len(manifest.error))
     converter.finish(writer, quarantine)
-    writer.flush()
+    _flush(writer, quarantine)
     checkpoints.set(
         key, {"since": manifest.transaction_time, "status_url": None, "done": []}
     )
     return converter.summary
+
+
+def _flush(writer: RecordWriter, quarantine: QuarantineWriter | None) -> None:
+    writer.flush()
+    if quarantine is not None:
+        quarantine.flush()
 
 
 def _rank(kind: str, types: Sequence[str]) -> int:

@@ -21,7 +21,7 @@ __all__ = ["check_release", "check_type", "validate_strict"]
 #: Elements that only R5 has, per type: their presence means an R5 resource.
 _R5_MARKS: dict[str, tuple[str, ...]] = {
     "AllergyIntolerance": ("participant",),
-    "CarePlan": ("custodian", "contributor"),
+    "CarePlan": ("custodian",),
     "Condition": ("participant",),
     "Consent": ("decision", "grantor", "grantee", "regulatoryBasis", "subject"),
     "Encounter": ("virtualService", "careTeam"),

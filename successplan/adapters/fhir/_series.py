@@ -81,6 +81,11 @@ class Series:
         entry = self._points.setdefault(key, (code, domain, category, unit, []))
         entry[4].append(point)
 
+    @property
+    def pending(self) -> bool:
+        """Whether points are held, waiting for :meth:`finish`."""
+        return bool(self._doses or self._points)
+
     def finish(self) -> list[Record | tuple[RawResource, ConversionError]]:
         """Emit the immunization series and every screening-score series."""
         out: list[Record | tuple[RawResource, ConversionError]] = []
