@@ -230,9 +230,9 @@ class FakeEdFi:
         high = int(query.get("maxChangeVersion", 1 << 62))
         if child in ("deletes", "keyChanges"):
             source = self.deletes if child == "deletes" else self.key_changes
-            items = [
+            items: list[dict[str, Any]] | _Lazy = [
                 i for i in source.get(resource, []) if low <= i["changeVersion"] <= high
-            ]  # type: ignore[assignment]
+            ]
         elif child:
             await self._json(send, 404, {"detail": "no such route"})
             return

@@ -546,3 +546,78 @@ def test_shared_samples_convert_and_validate(samples: Path) -> None:
     )
     assert len(of(out, ServiceEngagement)) == 6
     assert len(of(out, TeamMember)) == 20
+
+
+CHECK_AND_CONNECT = {
+    "interventionIdentificationCode": "CheckAndConnect",
+    "educationOrganizationReference": {"educationOrganizationId": 255901001},
+    "interventionClassDescriptor": "uri://ed-fi.org/InterventionClassDescriptor#Practice",
+    "beginDate": "2021-08-23",
+    "endDate": "2022-05-30",
+    "diagnoses": [
+        {"diagnosisDescriptor": "uri://ed-fi.org/DiagnosisDescriptor#Low Attendance"}
+    ],
+    "staffs": [{"staffReference": {"staffUniqueId": "S1"}}],
+}
+CHECK_AND_CONNECT_LINK = {
+    "studentReference": {"studentUniqueId": "1"},
+    "interventionReference": {
+        "educationOrganizationId": 255901001,
+        "interventionIdentificationCode": "CheckAndConnect",
+    },
+    "dosage": 90,
+}
+
+
+def test_intervention_read_after_its_association_still_gives_the_whole_engagement() -> (
+    None
+):
+    out, problems = run(
+        [
+            ("studentInterventionAssociations", CHECK_AND_CONNECT_LINK),
+            ("interventions", CHECK_AND_CONNECT),
+        ]
+    )
+    assert not problems
+    (engagement,) = of(out, ServiceEngagement)
+    assert engagement.status == "completed"
+    assert engagement.domain == Domain.ATTENDANCE
+    assert engagement.period is not None
+    assert engagement.utilization[0].quantity == 90
+
+
+def test_association_whose_intervention_is_missing_is_quarantined_at_the_end() -> None:
+    # Without its intervention the engagement would lose its dates, status,
+    # domain and category, and replace the whole one downstream (same id).
+    converter = EdFiConverter(_mapper())
+    raw = RawRecord("studentInterventionAssociations", CHECK_AND_CONNECT_LINK, "f:1")
+    assert converter.convert(raw) == []
+    assert of(converter.finish(), ServiceEngagement) == []
+    (entry,) = converter.late_problems
+    assert entry.reason == "edfi-intervention-unknown"
+    assert entry.location == "f:1"
+    assert entry.raw == CHECK_AND_CONNECT_LINK
+    assert "CheckAndConnect" in entry.message
+
+
+def test_assessment_score_of_zero_stays_a_number() -> None:
+    item = {
+        "studentAssessmentIdentifier": "A-0",
+        "assessmentReference": {"assessmentIdentifier": "MATH-8", "namespace": "x"},
+        "studentReference": {"studentUniqueId": "1"},
+        "administrationDate": "2022-08-15",
+        "scoreResults": [
+            {
+                "assessmentReportingMethodDescriptor": "uri://ed-fi.org/AssessmentReportingMethodDescriptor"
+                "#Raw score",
+                "result": "0",
+            }
+        ],
+    }
+    (series,) = EdFiConverter(_mapper()).convert(
+        RawRecord("studentAssessments", item, "x")
+    )
+    assert isinstance(series, IndicatorSeries)
+    assert series.points[0].value == 0
+    assert not isinstance(series.points[0].value, str)
+    assert not isinstance(series.sub_indicators[0].points[0].value, str)

@@ -18,7 +18,7 @@ from successplan.adapters.edfi import (
     read_files,
 )
 from successplan.mappings import Mapper
-from successplan.schemas import Indicator, Person, record_adapter
+from successplan.schemas import Indicator, IndicatorSeries, Person, record_adapter
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).parent / "data"
@@ -148,7 +148,7 @@ def test_indicator_codes_come_from_the_code_set() -> None:
     }
     converter = EdFiConverter(Mapper.default(), instructional_days=180)
     converter.convert(RawRecord("studentSchoolAttendanceEvents", item, "t"))
-    series = [r for r in converter.finish() if r.type == "IndicatorSeries"]
+    series = [r for r in converter.finish() if isinstance(r, IndicatorSeries)]
     codes = {s.code.code for s in series} | {
         part.code.code for s in series for part in s.sub_indicators
     }

@@ -41,6 +41,7 @@ def _pull(
     checkpoint: bool = True,
     on_page: Any = None,
     since: int | None = None,
+    converter: EdFiConverter | None = None,
 ) -> tuple[Any, ...]:
     async def go() -> tuple[Any, ...]:
         async with EdFiClient(
@@ -48,7 +49,7 @@ def _pull(
         ) as client:
             return await pull(
                 client,
-                EdFiConverter(None),
+                converter or EdFiConverter(None),
                 PullOutput(tmp / "out.ndjson", tmp / "q.ndjson", tmp / "journal"),
                 resources=RESOURCES,
                 checkpoints=CheckpointStore(tmp / "cp.json") if checkpoint else None,
@@ -177,3 +178,28 @@ def test_items_changed_during_a_pull_are_not_lost(tmp_path: Path) -> None:
             if record["type"] == "IndicatorSeries":
                 seen.add(record["id"])
     assert len(seen) == 50
+
+
+class CrashInFinish(EdFiConverter):
+    """A converter whose run dies while the gathered records are written."""
+
+    def finish(self) -> list[Any]:
+        raise Stop
+
+
+def test_pull_that_dies_writing_gathered_records_resumes_them(
+    tmp_path: Path,
+) -> None:
+    # Persons are written only when the input ends; a pull that dies there
+    # must not have marked its window as synced, or the Persons are lost.
+    fake = FakeEdFi(dataset(25, assessments=True))
+    with serve(fake) as url:
+        with pytest.raises(Stop):
+            _pull(url, tmp_path, converter=CrashInFinish(None))
+        summary, sync, _ = _pull(url, tmp_path)
+
+    assert sync.resumed
+    records = _lines(tmp_path / "out.ndjson")
+    assert Counter(r["type"] for r in records) == Counter(Person=25, IndicatorSeries=25)
+    assert len({r["id"] for r in records}) == 50
+    assert all(len(r["enrollments"]) == 1 for r in records if r["type"] == "Person")

@@ -94,6 +94,7 @@ class AssemblyMixin:
     instructional_days: int | None
     late_problems: list[QuarantineEntry]
     provenance: Callable[[str, str | None, str | None], Provenance]
+    _engagements: Callable[[], list[Record]]
 
     def finish(self) -> list[Record]:
         """Return the gathered records; call once, when the input has ended.
@@ -106,6 +107,7 @@ class AssemblyMixin:
             person, members = self._person(draft)
             records.append(person)
             records.extend(members)
+        records.extend(self._engagements())
         records.extend(self._staff_members())
         records.extend(self._attendance_series())
         records.extend(self._grade_series())

@@ -237,8 +237,9 @@ class IndicatorsMixin:
             descriptor = score.get("assessmentReportingMethodDescriptor")
             found = self.codes.code(descriptor, "AssessmentReportingMethodDescriptor")
             method = found[1].attributes.get("method") if found and found[1] else None
+            number = as_float(score.get("result"))
             value: float | str = (
-                as_float(score.get("result")) or str(score["result"]).strip()
+                number if number is not None else str(score["result"]).strip()
             )
             parts.append(
                 SubIndicator(

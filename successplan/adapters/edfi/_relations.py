@@ -16,7 +16,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from successplan.adapters._stream import stable_id
+from pydantic import ValidationError
+
+from successplan.adapters._stream import QuarantineEntry, stable_id
 from successplan.errors import ConversionError
 from successplan.schemas import (
     Coding,
@@ -89,6 +91,7 @@ class RelationsMixin:
     retrieved_at: Any
     person: Callable[[str], PersonDraft]
     provenance: Callable[[str, str | None, str | None], Provenance]
+    late_problems: list[QuarantineEntry]
 
     def _init_relations(self) -> None:
         self.contacts: dict[str, dict[str, Any]] = {}
@@ -96,6 +99,7 @@ class RelationsMixin:
         self.staff_roles: dict[str, tuple[Any, str | None, str | None]] = {}
         self.staff_links: list[StaffLink] = []
         self.interventions: dict[tuple[str, str], dict[str, Any]] = {}
+        self.intervention_links: list[tuple[str, str, str, dict[str, Any], str]] = []
         self.incidents: dict[tuple[str, str], date | None] = {}
         self.discipline: dict[str, list[DisciplineEvent]] = {}
 
@@ -194,8 +198,76 @@ class RelationsMixin:
         code = ref_key(
             item, "interventionReference", "interventionIdentificationCode", resource
         )
-        intervention = self.interventions.get((org, code), {})
+        # The engagement's dates, kind, domain and category live on the
+        # intervention, which may come later in the input: built at the end.
+        self.intervention_links.append((sid, org, code, item, location))
+        self.person(sid)
+        return []
 
+    def _engagements(self) -> list[Record]:
+        """The ServiceEngagement of every intervention association read.
+
+        An association whose intervention was not in the input, or whose
+        intervention cannot be read, goes to :attr:`late_problems`.
+        """
+        resource = "studentInterventionAssociations"
+        records: list[Record] = []
+        for sid, org, code, item, location in self.intervention_links:
+            try:
+                intervention = self.interventions.get((org, code))
+                if intervention is None:
+                    msg = (
+                        f"{location}: intervention `{code}` of education "
+                        f"organization {org} was not in the input, so the "
+                        "engagement has no dates, kind or category; include "
+                        "interventions"
+                    )
+                    raise ConversionError(
+                        msg,
+                        code="edfi-intervention-unknown",
+                        field="interventionReference",
+                    )
+                records.append(
+                    self._engagement(sid, org, code, intervention, item, location)
+                )
+            except ConversionError as exc:
+                self._late(resource, item, location, exc)
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                where = ".".join(str(part) for part in first["loc"])
+                msg = (
+                    f"{location}: {resource} item gives an invalid `{where}`: "
+                    f"{first['msg']}"
+                )
+                error = ConversionError(msg, code="edfi-invalid-value", field=where)
+                self._late(resource, item, location, error)
+        self.intervention_links.clear()
+        return records
+
+    def _late(
+        self, resource: str, item: Any, location: str, exc: ConversionError
+    ) -> None:
+        self.late_problems.append(
+            QuarantineEntry(
+                location=location,
+                reason=exc.code,
+                message=exc.message,
+                raw=item,
+                resource=resource,
+                field=exc.field,
+            )
+        )
+
+    def _engagement(
+        self,
+        sid: str,
+        org: str,
+        code: str,
+        intervention: dict[str, Any],
+        item: dict[str, Any],
+        location: str,
+    ) -> ServiceEngagement:
+        resource = "studentInterventionAssociations"
         kinds = [
             self.codes.code(
                 intervention.get("interventionClassDescriptor"),
@@ -248,29 +320,26 @@ class RelationsMixin:
                 self.staff_links.append(
                     StaffLink(sid, staff_id, "intervention", begin, end)
                 )
-        self.person(sid)
         key = f"{sid}/{org}/{code}"
-        return [
-            ServiceEngagement(
-                id=engagement_id(sid, org, code),
-                subject=Identifier(system=STUDENT_SYSTEM, value=sid),
-                kind=EngagementKind.INTERVENTION,
-                category=category or DataCategory.SERVICES,
-                service_name=code,
-                service_types=[coding for coding, _ in found],
-                provider_id=None,
-                provider_name=None,
-                domain=domain or Domain.ACADEMIC,
-                tier=tier,
-                setting=ServiceSetting.IN_SCHOOL,
-                status=status,
-                period=period,
-                utilization=usage,
-                reason=text(item.get("diagnosticStatement")),
-                outcome=outcome,
-                provenance=self.provenance(resource, key, location),
-            )
-        ]
+        return ServiceEngagement(
+            id=engagement_id(sid, org, code),
+            subject=Identifier(system=STUDENT_SYSTEM, value=sid),
+            kind=EngagementKind.INTERVENTION,
+            category=category or DataCategory.SERVICES,
+            service_name=code,
+            service_types=[coding for coding, _ in found],
+            provider_id=None,
+            provider_name=None,
+            domain=domain or Domain.ACADEMIC,
+            tier=tier,
+            setting=ServiceSetting.IN_SCHOOL,
+            status=status,
+            period=period,
+            utilization=usage,
+            reason=text(item.get("diagnosticStatement")),
+            outcome=outcome,
+            provenance=self.provenance(resource, key, location),
+        )
 
     def _special_ed_providers(
         self, sid: str, item: dict[str, Any], begin: date | None

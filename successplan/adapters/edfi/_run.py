@@ -257,7 +257,7 @@ async def pull(
     if saved:
         _replay(output.journal_path, converter, saved.get("journal", 0))
     try:
-        async for item in sync.run():
+        async for item in sync.run(close=False):
             page = item.page
             for index, data in enumerate(page.items):
                 location = f"{page.location}#{index}"
@@ -272,6 +272,8 @@ async def pull(
             if on_page is not None:
                 on_page(item.resource, len(page.items))
         run.finish()
+        # Only now is the window's output whole and, once saved, durable.
+        sync.close()
     finally:
         output.close()
     return run.summary, sync, run.deletes_unapplied

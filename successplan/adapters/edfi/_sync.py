@@ -80,6 +80,7 @@ class EdFiSync:
         self.skipped: list[str] = []
         self.resumed = False
         self.window_end: int | None = None
+        self._state: dict[str, Any] | None = None
 
     def saved_extra(self) -> Any:
         """Return what ``extra_state`` gave at the last save of an open run."""
@@ -107,11 +108,17 @@ class EdFiSync:
             return None
         return newest
 
-    async def run(self) -> AsyncIterator[SyncPage]:
+    async def run(self, *, close: bool = True) -> AsyncIterator[SyncPage]:
         """Yield every page to handle; progress is saved as each is handled.
 
         Progress for a page is saved when the caller asks for the next one,
         so a caller that fails while handling a page gets it again on resume.
+
+        Args:
+            close: Mark the run complete once the last page is handled. A
+                caller that still writes after the last page (records gathered
+                until the input ends) passes ``False`` and calls :meth:`close`
+                once that output is durable; until then a stopped run resumes.
         """
         saved = self._store.get(self._key) if self._store else None
         if saved and saved.get("open"):
@@ -134,10 +141,24 @@ class EdFiSync:
             async for item in self._resource(resource, state):
                 yield item
 
+        self._state = state
+        if close:
+            self.close()
+
+    def close(self) -> None:
+        """Mark a run whose every page was handled as complete.
+
+        The next run then reads a new window. Does nothing before
+        :meth:`run` has handed out its last page.
+        """
+        state = self._state
+        if state is None:
+            return
         state["open"] = False
         for value in state["resources"].values():
             value.pop("done", None)
         self._save(state)
+        self._state = None
 
     async def _resource(
         self, resource: str, state: dict[str, Any]
