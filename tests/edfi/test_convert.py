@@ -621,3 +621,33 @@ def test_assessment_score_of_zero_stays_a_number() -> None:
     assert series.points[0].value == 0
     assert not isinstance(series.points[0].value, str)
     assert not isinstance(series.sub_indicators[0].points[0].value, str)
+
+
+def test_an_overlay_cannot_lower_a_disability_below_special_education(
+    tmp_path: Path,
+) -> None:
+    overlay = tmp_path / "district.yaml"
+    overlay.write_text(
+        "crosswalk: district-disability\n"
+        'version: "1"\n'
+        "extends: edfi-disability\n"
+        "rules:\n"
+        "  - {code: Autism, to: {domain: social-emotional, category: education}}\n",
+        "utf-8",
+    )
+    converter = EdFiConverter(Mapper.load([overlay]))
+    item = {
+        "studentReference": {"studentUniqueId": "700009"},
+        "educationOrganizationReference": {"educationOrganizationId": 255901},
+        "disabilities": [
+            {"disabilityDescriptor": "uri://ed-fi.org/DisabilityDescriptor#Autism"}
+        ],
+    }
+    out = converter.convert(
+        RawRecord("studentEducationOrganizationAssociations", item, "test#0")
+    )
+    out += converter.finish()
+    findings = of(out, Finding)
+    assert [(f.domain.value, f.category.value) for f in findings] == [
+        ("social-emotional", "education.special")
+    ]

@@ -24,6 +24,7 @@ from successplan.adapters._stream import QuarantineEntry, stable_id
 from successplan.errors import ConversionError
 from successplan.schemas import (
     Coding,
+    DataCategory,
     Deletion,
     Domain,
     Evidence,
@@ -52,6 +53,21 @@ __all__ = ["SOURCE", "EdFiConverter"]
 #: The source system name on provenance and stable ids.
 SOURCE = "edfi"
 SCHOOL_SYSTEM = "urn:ed-fi:schoolId"
+
+
+#: Categories a crosswalk may move a finding between but never lower it from.
+_PROTECTED = frozenset(
+    {
+        DataCategory.EDUCATION_SPECIAL,
+        DataCategory.ECONOMIC,
+        DataCategory.HEALTH,
+        DataCategory.HEALTH_MENTAL,
+        DataCategory.HEALTH_SUD,
+        DataCategory.HEALTH_SENSITIVE,
+        DataCategory.WELFARE,
+        DataCategory.JUSTICE,
+    }
+)
 
 
 class EdFiConverter(IndicatorsMixin, ProgramsMixin, RelationsMixin, AssemblyMixin):
@@ -214,6 +230,8 @@ class EdFiConverter(IndicatorsMixin, ProgramsMixin, RelationsMixin, AssemblyMixi
 
         The crosswalk's kind, domain and category win; the defaults apply to
         facts that are a finding whatever the crosswalk says (a disability).
+        A crosswalk (a district overlay, say) may not lower a protected default
+        category such as ``education.special`` to an unprotected one.
         """
         if found is None:
             return None
@@ -222,7 +240,13 @@ class EdFiConverter(IndicatorsMixin, ProgramsMixin, RelationsMixin, AssemblyMixi
         if kind is None:
             return None
         domain = (result.domain if result else None) or domain or Domain.ACADEMIC
-        category = (result.category if result else None) or category
+        mapped = result.category if result else None
+        if mapped is not None and (
+            category is None
+            or category not in _PROTECTED
+            or DataCategory(mapped) in _PROTECTED
+        ):
+            category = mapped
         extra = {"category": category} if category is not None else {}
         return Finding(
             id=stable_id("Finding", SOURCE, resource, key, coding.system, coding.code),
