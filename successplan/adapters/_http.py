@@ -29,6 +29,7 @@ from successplan.errors import (
 
 __all__ = [
     "CheckpointStore",
+    "public_url",
     "RetryPolicy",
     "raise_for_status",
     "require_https",
@@ -57,6 +58,16 @@ def require_https(url: str, *, allow_loopback_http: bool = True) -> None:
         "(plain http only to this machine)"
     )
     raise ConfigurationError(msg, code="insecure-url")
+
+
+def public_url(url: str | httpx.URL) -> str:
+    """Return a URL fit for logs and record locations.
+
+    The query, the fragment and any user info are dropped: a query can carry
+    student identifiers or a presigned signature.
+    """
+    parsed = httpx.URL(url)
+    return str(parsed.copy_with(query=None, fragment=None, userinfo=b""))
 
 
 @dataclass

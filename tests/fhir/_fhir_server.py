@@ -42,6 +42,8 @@ class FakeFhir:
     requires_token: bool = True
     jobs: dict[str, int] = field(default_factory=dict)
     base: str = ""
+    file_base: str = ""
+    file_query: str = ""
     foreign_next: bool = False
     auth_headers: list[str | None] = field(default_factory=list)
 
@@ -234,7 +236,8 @@ class FakeFhir:
         output = [
             {
                 "type": kind,
-                "url": f"{self.base}/fhir/files/{kind}.ndjson",
+                "url": f"{self.file_base or self.base}/fhir/files/{kind}.ndjson"
+                f"{self.file_query}",
                 "count": len(items),
             }
             for kind, items in self.resources.items()

@@ -181,3 +181,39 @@ def test_a_manifest_that_is_not_a_json_object_is_a_clear_source_error(
         with pytest.raises((FatalSourceError, RetriableSourceError)) as info:
             asyncio.run(run())
     assert info.value.code == "fhir-not-json"
+
+
+def test_the_token_is_never_sent_to_a_file_on_another_server(
+    fake: Any, sleeps: Sleeps
+) -> None:
+    fake.resources["Patient"] = patients(2)
+    fake.polls_before_done = 0
+    fake.file_base = fake.base.replace("127.0.0.1", "localhost")
+
+    async def run() -> None:
+        async with _client(fake, sleeps) as client:
+            export = BulkExport(client)
+            manifest = await export.wait(await export.kick_off("patient"))
+            async for _ in export.download(manifest.output[0]):
+                pass
+
+    with pytest.raises(FatalSourceError) as info:
+        asyncio.run(run())
+    assert info.value.code == "fhir-foreign-link"
+    assert not [path for path in fake.hits if "/files/" in path]
+
+
+def test_a_file_location_carries_no_query(fake: Any, sleeps: Sleeps) -> None:
+    fake.resources["Patient"] = patients(1)
+    fake.polls_before_done = 0
+    fake.file_query = "?X-Amz-Signature=secret-signature"
+
+    async def run() -> list[str]:
+        async with _client(fake, sleeps) as client:
+            export = BulkExport(client)
+            manifest = await export.wait(await export.kick_off("patient"))
+            return [raw.location async for raw in export.download(manifest.output[0])]
+
+    locations = asyncio.run(run())
+    assert locations and all("secret-signature" not in loc for loc in locations)
+    assert locations[0].endswith("/fhir/files/Patient.ndjson:1")

@@ -15,7 +15,7 @@ from typing import Any, Literal
 import httpx
 import orjson
 
-from successplan.adapters._http import raise_for_status, require_https
+from successplan.adapters._http import public_url, raise_for_status, require_https
 from successplan.errors import FatalSourceError, RetriableSourceError
 
 from ._client import FHIR_JSON, FhirClient, _json_object
@@ -139,6 +139,12 @@ class BulkExport:
             msg = f"{what} gave no Content-Location status URL"
             raise FatalSourceError(msg, code="fhir-bulk-kickoff")
         require_https(status_url)
+        if not self.client.same_origin(status_url):
+            msg = (
+                f"{what}: the status URL is on another server; refusing to send "
+                "the access token there"
+            )
+            raise FatalSourceError(msg, code="fhir-foreign-link")
         logger.info("$export started")
         return str(status_url)
 
@@ -206,6 +212,13 @@ class BulkExport:
         """
         require_https(file.url)
         what = f"$export file of {file.type}"
+        if with_token and not self.client.same_origin(file.url):
+            msg = (
+                f"{what}: the manifest asks for the access token on a file at "
+                "another server; refusing to send it there"
+            )
+            raise FatalSourceError(msg, code="fhir-foreign-link")
+        location = public_url(file.url)
         response = await self.client.request(
             "GET", file.url, what=what, token=with_token, stream=True
         )
@@ -217,7 +230,7 @@ class BulkExport:
             try:
                 async for line in response.aiter_lines():
                     number += 1
-                    for raw in ndjson_line(line, f"{file.url}:{number}"):
+                    for raw in ndjson_line(line, f"{location}:{number}"):
                         yield raw
             except httpx.TransportError as exc:
                 msg = f"{what} broke off after line {number}: {type(exc).__name__}"

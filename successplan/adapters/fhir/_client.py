@@ -20,6 +20,7 @@ import orjson
 
 from successplan.adapters._http import (
     RetryPolicy,
+    public_url,
     raise_for_status,
     require_https,
     send_with_retry,
@@ -215,7 +216,8 @@ class FhirClient:
                 raise FatalSourceError(msg, code="fhir-not-bundle")
 
             page = SearchPage(url=str(response.url), number=number)
-            page.resources = list(iter_value(bundle, page.url))
+            location = f"{public_url(response.url)} page {number}"
+            page.resources = list(iter_value(bundle, location))
             page.next_url = _next_link(bundle)
             page.last_updated = _newest(page.resources)
             logger.info(
