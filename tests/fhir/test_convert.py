@@ -254,6 +254,35 @@ def test_referral_status_follows_its_latest_task(
     assert [h["status"] for h in service["status_history"]] == task_statuses[:-1]
 
 
+@pytest.mark.parametrize(
+    ("request_status", "expected"),
+    [("revoked", "cancelled"), ("entered-in-error", "entered-in-error")],
+)
+def test_a_withdrawn_request_ends_the_referral_whatever_its_tasks_say(
+    request_status: str, expected: str
+) -> None:
+    request = {
+        "resourceType": "ServiceRequest",
+        "id": "sr",
+        "status": request_status,
+        "intent": "order",
+        "subject": {"reference": "Patient/kid"},
+        "code": {"text": "Tutoring"},
+    }
+    task = {
+        "resourceType": "Task",
+        "id": "t1",
+        "status": "in-progress",
+        "intent": "order",
+        "focus": {"reference": "ServiceRequest/sr"},
+        "lastModified": "2025-10-01",
+    }
+    records, _, _ = _run(docs=[_bundle(request, task)])
+    (service,) = records
+    assert service["status"] == expected
+    assert [h["status"] for h in service["status_history"]] == ["in-progress"]
+
+
 def test_a_task_whose_request_is_missing_is_quarantined() -> None:
     task = {
         "resourceType": "Task",

@@ -46,6 +46,10 @@ _REQUEST_STATUS = {
 }
 
 
+#: Request statuses that end a referral whatever its Tasks say.
+_REQUESTER_ENDS = frozenset({TaskStatus.CANCELLED, TaskStatus.ENTERED_IN_ERROR})
+
+
 @dataclass
 class _Referral:
     request: dict[str, Any] | None = None
@@ -147,6 +151,10 @@ class Joiner:
             status = task_status
             if isinstance(task.get("owner"), dict) and task["owner"].get("display"):
                 provider = str(task["owner"]["display"])
+        if _REQUEST_STATUS.get(str(res.get("status"))) in _REQUESTER_ENDS:
+            # The requester withdrew the order (or it was a mistake): that
+            # ends the referral whatever its Tasks last said.
+            status = _REQUEST_STATUS[str(res.get("status"))]
         codings = list(cc_codings(res.get("code")))
         categories = list(cc_codings(res.get("category")))
         social = any(c["code"] == SOCIAL_SERVICE for c in categories)
