@@ -351,3 +351,32 @@ def test_an_r4_care_plan_with_a_contributor_is_read_as_r4() -> None:
 
     assert problems == []
     assert [r["type"] for r in records] == ["Person", "ServiceEngagement"]
+
+
+def test_care_plan_activity_ids_survive_a_reordering() -> None:
+    def plan(*codes: str) -> dict[str, Any]:
+        return {
+            "resourceType": "CarePlan",
+            "id": "cp",
+            "status": "active",
+            "intent": "plan",
+            "subject": {"reference": "Patient/kid"},
+            "activity": [
+                {
+                    "detail": {
+                        "status": "in-progress",
+                        "code": {
+                            "coding": [{"system": "http://snomed.info/sct", "code": c}],
+                            "text": f"activity {c}",
+                        },
+                    }
+                }
+                for c in codes
+            ],
+        }
+
+    first, _, _ = _run(docs=[_bundle(plan("1", "2", "3"))])
+    again, _, _ = _run(docs=[_bundle(plan("3", "1", "2"))])
+    ids = {r["service_name"]: r["id"] for r in first}
+    assert len(set(ids.values())) == 3
+    assert {r["service_name"]: r["id"] for r in again} == ids

@@ -187,6 +187,7 @@ def convert_care_plan(
     goals = conv.refs(res.get("goal"), ctx, "goal", {"Goal": "Goal"})
     plan_codes = list(cc_codings(res.get("category")))
     out: list[Record] = []
+    seen: dict[str, int] = {}
     for i, activity in enumerate(as_list(res.get("activity"))):
         detail = activity.get("detail") if isinstance(activity, dict) else None
         if not isinstance(detail, dict):
@@ -214,9 +215,15 @@ def convert_care_plan(
         domain, category = domain_and_category(
             conv, res, codings + plan_codes, Domain.HEALTH
         )
+        # Keyed by what the activity is, not where it stands in the list, so
+        # a reordered CarePlan keeps its ids; a repeat of the same activity
+        # is told apart by its occurrence.
+        what = f"{codings[0]['system']}|{codings[0]['code']}" if codings else str(name)
+        seen[what] = seen.get(what, 0) + 1
+        occurrence = f"{what}#{seen[what]}" if seen[what] > 1 else what
         out.append(
             ServiceEngagement(
-                id=stable_id("ServiceEngagement", conv.source, key, f"activity[{i}]"),
+                id=stable_id("ServiceEngagement", conv.source, key, occurrence),
                 provenance=conv.provenance(f"{key}#activity[{i}]", ctx.location),
                 subject=subject,
                 category=service_category(category, codings + plan_codes, res),
