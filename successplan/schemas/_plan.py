@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import model_validator
+from pydantic import BeforeValidator, model_validator
 
 from ._base import CanonicalModel
 from ._categories import DataCategory, field
@@ -264,11 +264,23 @@ class Goal(SubjectRecord):
     )
 
 
+def _date_only(value: object) -> object:
+    """Read ``YYYY-MM-DD`` as a date, so it is not taken for midnight."""
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
 class StatusChange(CanonicalModel):
     """One step in a service's status history."""
 
     status: TaskStatus = field(DataCategory.SERVICES, "The new status.")
-    at: datetime | date = field(DataCategory.SERVICES, "When it changed.")
+    at: Annotated[datetime | date, BeforeValidator(_date_only)] = field(
+        DataCategory.SERVICES, "When it changed: a date-time, or a date alone."
+    )
     by: PartyRef | None = field(DataCategory.SERVICES, "Who changed it.", None)
     reason: Coding | None = field(DataCategory.SERVICES, "Why.", None)
     note: str | None = field(DataCategory.SERVICES, "Free-text remark.", None)

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from successplan.adapters.fhir import plan_from_bundle, plan_to_bundle
@@ -47,3 +50,14 @@ def test_a_bundle_without_a_plan_is_an_input_error() -> None:
     with pytest.raises(InputError) as info:
         plan_from_bundle({"resourceType": "Bundle", "type": "collection", "entry": []})
     assert info.value.code == "fhir-no-plan"
+
+
+EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.json"))
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.stem)
+def test_every_example_plan_survives_the_round_trip(example: Path) -> None:
+    plan = SuccessPlan.model_validate_json(example.read_bytes())
+    bundle = plan_to_bundle(plan, [], validate=True)
+    back, _ = plan_from_bundle(json.loads(json.dumps(bundle)))
+    assert back.model_dump(mode="json") == plan.model_dump(mode="json")
