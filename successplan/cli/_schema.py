@@ -82,7 +82,11 @@ def validate(
         typer.Option(help="Also check plans against this profile (name or YAML path)."),
     ] = None,
     max_record_size: Annotated[
-        int, typer.Option(help="Longest NDJSON line accepted, in bytes.")
+        int,
+        typer.Option(
+            min=1,
+            help="Longest NDJSON line, and largest JSON document, read in bytes.",
+        ),
     ] = DEFAULT_MAX_RECORD_BYTES,
 ) -> None:
     """Validate canonical records; exit 1 if a record is invalid, 2 if unreadable."""

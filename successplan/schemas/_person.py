@@ -148,11 +148,14 @@ class Contact(CanonicalModel):
 class ProgramParticipation(CanonicalModel):
     """Taking part in a program such as special education or school meals."""
 
-    program: ProgramType = field(DataCategory.ADMINISTRATIVE, "The kind of program.")
+    program: ProgramType = field(
+        DataCategory.EDUCATION, "The kind of program.", follows_record=True
+    )
     category: DataCategory | None = field(
         DataCategory.ADMINISTRATIVE,
         "Data category of this participation; defaults from the program type.",
         None,
+        follows_record=True,
     )
     code: Coding | None = field(
         DataCategory.EDUCATION,
@@ -161,7 +164,10 @@ class ProgramParticipation(CanonicalModel):
         follows_record=True,
     )
     organization: Identifier | None = field(
-        DataCategory.DIRECTORY, "The organization that runs the program.", None
+        DataCategory.EDUCATION,
+        "The organization that runs the program.",
+        None,
+        follows_record=True,
     )
     period: Period | None = field(
         DataCategory.EDUCATION,

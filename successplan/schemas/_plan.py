@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, model_validator
+from pydantic import (
+    BeforeValidator,
+    ConfigDict,
+    TypeAdapter,
+    ValidationError,
+    model_validator,
+)
 
 from ._base import CanonicalModel
 from ._categories import DataCategory, field
@@ -60,8 +66,31 @@ __all__ = [
 Value = float | str | bool
 
 
+def _one_present(**fields: dict[str, Any]) -> dict[str, Any]:
+    """JSON Schema for "at least one of these fields holds such a value".
+
+    It states in the published schema what a model validator checks, so a
+    document the schema accepts is not refused by the models.
+    """
+    return {
+        "anyOf": [
+            {"required": [name], "properties": {name: value}}
+            for name, value in fields.items()
+        ]
+    }
+
+
+_NOT_NULL: dict[str, Any] = {"not": {"type": "null"}}
+
+
 class PartyRef(CanonicalModel):
     """Someone who did or owns something: a team member, a role, or a name."""
+
+    model_config = ConfigDict(
+        json_schema_extra=_one_present(
+            team_member=_NOT_NULL, role=_NOT_NULL, display=_NOT_NULL
+        )
+    )
 
     team_member: str | None = field(
         DataCategory.PLAN, "Id of a TeamMember of the same plan.", None
@@ -93,6 +122,13 @@ class Evidence(CanonicalModel):
 class Finding(SubjectRecord):
     """A strength, interest, need or risk factor of the child."""
 
+    model_config = ConfigDict(
+        json_schema_extra=_one_present(
+            code={"type": "object"},
+            description={"type": "string", "minLength": 1},
+        )
+    )
+
     type: Literal["Finding"] = field(
         DataCategory.ADMINISTRATIVE, "Record type.", "Finding"
     )
@@ -103,6 +139,7 @@ class Finding(SubjectRecord):
         "Data category of the finding's content (a substance-use need is "
         "`health.sud`).",
         DataCategory.PLAN,
+        follows_record=True,
     )
     code: Coding | None = field(
         DataCategory.PLAN, "The finding as a code.", None, follows_record=True
@@ -220,6 +257,7 @@ class Goal(SubjectRecord):
         DataCategory.ADMINISTRATIVE,
         "Data category of the goal's content.",
         DataCategory.PLAN,
+        follows_record=True,
     )
     description: NonEmptyStr = field(
         DataCategory.PLAN, "The goal in words.", follows_record=True
@@ -264,14 +302,24 @@ class Goal(SubjectRecord):
     )
 
 
+_DATE: TypeAdapter[date] = TypeAdapter(date)
+_DATETIME: TypeAdapter[datetime] = TypeAdapter(datetime)
+
+
 def _date_only(value: object) -> object:
-    """Read ``YYYY-MM-DD`` as a date, so it is not taken for midnight."""
-    if isinstance(value, str) and len(value) == 10:
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            return value
-    return value
+    """Read ``YYYY-MM-DD`` as a date and anything longer as a date-time.
+
+    Without this a date alone would be taken for midnight. The text is parsed
+    here (by pydantic's own date and date-time parsers) so that strict JSON
+    validation, which sees parsed objects only, accepts both forms.
+    """
+    if not isinstance(value, str):
+        return value
+    parser: TypeAdapter[Any] = _DATE if len(value) == 10 else _DATETIME
+    try:
+        return parser.validate_strings(value)
+    except ValidationError:
+        return value
 
 
 class StatusChange(CanonicalModel):
@@ -308,6 +356,7 @@ class ServiceEngagement(SubjectRecord):
         "Data category of the engagement (a substance-use treatment referral is "
         "`health.sud`).",
         DataCategory.SERVICES,
+        follows_record=True,
     )
     kind: EngagementKind = field(
         DataCategory.SERVICES, "What sort of engagement.", EngagementKind.REFERRAL
@@ -451,11 +500,16 @@ class IndicatorSeries(SubjectRecord):
         "Data category of the values (attendance is `education`, immunization "
         "compliance is `health`).",
         DataCategory.EDUCATION,
+        follows_record=True,
     )
-    code: Coding = field(DataCategory.EDUCATION, "The indicator.")
-    name: str | None = field(DataCategory.EDUCATION, "Its name.", None)
+    code: Coding = field(DataCategory.EDUCATION, "The indicator.", follows_record=True)
+    name: str | None = field(
+        DataCategory.EDUCATION, "Its name.", None, follows_record=True
+    )
     domain: Domain = field(DataCategory.EDUCATION, "The domain it measures.")
-    unit: str | None = field(DataCategory.EDUCATION, "Unit of its values.", None)
+    unit: str | None = field(
+        DataCategory.EDUCATION, "Unit of its values.", None, follows_record=True
+    )
     points: list[IndicatorPoint] = field(
         DataCategory.EDUCATION,
         "Values over time.",

@@ -3,7 +3,8 @@
 NDJSON is read in fixed-size chunks and validated a line at a time, so memory
 stays flat however large the file; a line longer than the record size limit is
 reported and skipped without being held in memory. A JSON document (one record,
-or an array of records) is read whole.
+or an array of records) is read whole, so one over the same limit is refused
+unread. A UTF-8 byte-order mark at the start of a file is skipped.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ __all__ = [
 
 DEFAULT_MAX_RECORD_BYTES = 64 * 1024 * 1024
 _CHUNK = 1024 * 1024
+#: The UTF-8 byte-order mark some editors put first; JSON readers may skip it.
+_BOM = b"\xef\xbb\xbf"
 
 _CODES = {
     "missing": "missing-field",
@@ -287,9 +290,12 @@ def _lines(
     pieces: list[bytes] = []
     held = 0
     skipping = False
+    first_chunk = True
     while chunk := stream.read(_CHUNK):
         if progress is not None:
             progress(len(chunk))
+        if first_chunk:
+            chunk, first_chunk = chunk.removeprefix(_BOM), False
         if skipping:
             cut = chunk.find(b"\n")
             if cut < 0:
@@ -328,6 +334,7 @@ def _validate_ndjson(
     limit: int,
     progress: ProgressSink | None,
 ) -> None:
+    checked = 0
     for number, line in _lines(stream, limit, progress):
         if line is None:
             result.records += 1
@@ -344,17 +351,35 @@ def _validate_ndjson(
             continue
         if not line or line.isspace():
             continue
+        checked += 1
         checker.check(line, result, line=number, record=None)
-    if result.records and not result.parsed and result.unreadable is None:
+    if checked and not result.parsed and result.unreadable is None:
         result.unreadable = "not-json"
 
 
 def _validate_document(
-    path: Path, result: FileResult, checker: _Checker, progress: ProgressSink | None
+    path: Path,
+    result: FileResult,
+    checker: _Checker,
+    limit: int,
+    progress: ProgressSink | None,
 ) -> None:
-    raw = path.read_bytes()
+    size = path.stat().st_size
+    if size > limit:
+        result.unreadable = "document-too-large"
+        checker._emit(
+            Problem(
+                result.file,
+                "document-too-large",
+                f"the JSON document is {size:,} bytes, over the {limit:,}-byte "
+                "record limit, and a JSON document is read whole; write it as "
+                "NDJSON (one record a line) or raise the limit",
+            )
+        )
+        return
+    raw = path.read_bytes().removeprefix(_BOM)
     if progress is not None:
-        progress(len(raw))
+        progress(size)
     if not _is_utf8(raw):
         result.unreadable = "not-utf8"
         checker._emit(Problem(result.file, "not-utf8", "the file is not UTF-8 text"))
@@ -401,7 +426,8 @@ def validate_paths(
         paths: Files to validate, or ``-`` for standard input.
         on_problem: Called with each problem as soon as it is found.
         profile: Also check every SuccessPlan against this profile.
-        max_record_bytes: Longest NDJSON line accepted as a record.
+        max_record_bytes: Longest NDJSON line accepted as a record, and
+            largest ``.json`` document read.
         on_progress: Called with the number of bytes consumed.
         on_file: Called with each input's name and size before it is read.
 
@@ -429,7 +455,7 @@ def validate_paths(
             if on_file is not None:
                 on_file(name, size)
             if _is_document(path):
-                _validate_document(path, result, checker, on_progress)
+                _validate_document(path, result, checker, max_record_bytes, on_progress)
             else:
                 with path.open("rb") as stream:
                     _validate_ndjson(

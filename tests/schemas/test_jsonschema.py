@@ -5,8 +5,9 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from pydantic import ValidationError
 
-from successplan.schemas import RECORD_TYPES, category_map
+from successplan.schemas import RECORD_TYPES, category_map, record_adapter
 from successplan.schemas._jsonschema import BUNDLE_NAME, build_schemas, export_schemas
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,9 +79,28 @@ def test_bundle_accepts_a_record_and_requires_its_type() -> None:
             "domain": "academic",
             "code": {"code": "x"},
         },
+        {"type": "Finding", "id": "f", "kind": "need", "domain": "academic"},
+        {
+            "type": "Finding",
+            "id": "f",
+            "kind": "need",
+            "domain": "academic",
+            "description": "",
+            "code": None,
+        },
+        {
+            "type": "Finding",
+            "id": "f",
+            "kind": "need",
+            "domain": "academic",
+            "description": "x",
+            "identified_by": {"display": None},
+        },
     ],
 )
 def test_bundle_rejects_what_the_models_reject(broken: dict[str, object]) -> None:
+    with pytest.raises(ValidationError):
+        record_adapter().validate_json(json.dumps(broken), strict=True)
     assert list(_validator().iter_errors(broken))
 
 

@@ -16,9 +16,11 @@ from successplan.schemas import (
     Finding,
     Goal,
     Identifier,
+    IndicatorSeries,
     Person,
     ProgramParticipation,
     ProgramType,
+    ServiceEngagement,
     SuccessPlan,
     category_map,
     field,
@@ -227,3 +229,39 @@ def test_program_period_dates_validate_strictly_from_json() -> None:
     person = record_adapter().validate_json(raw, strict=True)
     assert person.programs[0].period.start == date(2025, 9, 2)
     assert person.programs[0].category is DataCategory.ECONOMIC
+
+
+@pytest.mark.parametrize(
+    ("model", "name"),
+    [
+        (ProgramParticipation, "program"),
+        (ProgramParticipation, "category"),
+        (ProgramParticipation, "organization"),
+        (IndicatorSeries, "code"),
+        (IndicatorSeries, "name"),
+        (IndicatorSeries, "unit"),
+        (IndicatorSeries, "category"),
+        (Finding, "category"),
+        (Goal, "category"),
+        (ServiceEngagement, "category"),
+    ],
+)
+def test_fields_that_reveal_the_content_follow_the_record(
+    model: type[CanonicalModel], name: str
+) -> None:
+    # `program: special-education`, a PHQ-9 indicator code or a `health.sud`
+    # category says as much as the content itself: it goes where the record's
+    # own category goes, never out with directory or administrative data.
+    assert follows_record(model, name)
+
+
+def test_person_programs_never_leave_as_directory_data() -> None:
+    paths = category_map(Person)
+    leaked = [
+        path
+        for path, (category, follows) in paths.items()
+        if path.startswith("programs[].")
+        and not follows
+        and category in {DataCategory.DIRECTORY, DataCategory.ADMINISTRATIVE}
+    ]
+    assert leaked == []

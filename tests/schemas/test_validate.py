@@ -257,3 +257,78 @@ def test_cli_checks_a_plan_against_its_profile(tmp_path: Path) -> None:
     assert profiled.exit_code == 1
     codes = {p["code"] for p in json.loads(profiled.stdout)["problems"]}
     assert "profile-coverage" in codes
+
+
+BOM = b"\xef\xbb\xbf"
+
+
+def test_utf8_byte_order_mark_is_ignored(tmp_path: Path) -> None:
+    stream = tmp_path / "bom.ndjson"
+    stream.write_bytes(BOM + _line(GOOD) + _line(GOOD))
+    document = tmp_path / "bom.json"
+    document.write_bytes(BOM + json.dumps(GOOD).encode())
+    problems, code = _run(stream, document)
+    assert (problems, code) == ([], 0)
+
+
+def test_only_oversized_lines_is_invalid_not_unreadable(tmp_path: Path) -> None:
+    stream = tmp_path / "s.ndjson"
+    stream.write_bytes(_line({**GOOD, "description": "x" * 5_000}))
+    problems: list[Problem] = []
+    report = validate_paths(
+        [str(stream)], on_problem=problems.append, max_record_bytes=1_000
+    )
+    assert [(p.line, p.code) for p in problems] == [(1, "record-too-large")]
+    assert report.files[0].unreadable is None
+    assert report.exit_code == 1
+
+
+def test_json_document_over_the_limit_is_not_read_whole(tmp_path: Path) -> None:
+    document = tmp_path / "huge.json"
+    document.write_bytes(b'"' + b"x" * 5_000 + b'"')
+    ok = tmp_path / "ok.ndjson"
+    ok.write_bytes(_line(GOOD))
+    problems: list[Problem] = []
+    report = validate_paths(
+        [str(document), str(ok)], on_problem=problems.append, max_record_bytes=1_000
+    )
+    assert [(p.file, p.code) for p in problems] == [
+        (str(document), "document-too-large")
+    ]
+    assert "NDJSON" in problems[0].message
+    assert report.files[1].valid == 1
+    assert report.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("content", "records"),
+    [(b"", 0), (b"\n\n  \r\n\n", 0), (_line(GOOD).replace(b"\n", b"\r\n") * 2, 2)],
+)
+def test_empty_blank_and_crlf_streams(
+    tmp_path: Path, content: bytes, records: int
+) -> None:
+    stream = tmp_path / "s.ndjson"
+    stream.write_bytes(content)
+    problems: list[Problem] = []
+    report = validate_paths([str(stream)], on_problem=problems.append)
+    assert (problems, report.exit_code) == ([], 0)
+    assert report.files[0].valid == records
+
+
+def test_hostile_lines_each_get_one_clear_problem(tmp_path: Path) -> None:
+    stream = tmp_path / "s.ndjson"
+    stream.write_bytes(
+        b"\x00\x00\x00\n"
+        + b"[" * 5_000
+        + b"]" * 5_000
+        + b"\n"
+        + b'[1, "a", null]\n'
+        + _line(GOOD)
+    )
+    problems, code = _run(stream)
+    assert code == 1
+    assert [(p.line, p.code) for p in problems] == [
+        (1, "invalid-json"),
+        (2, "invalid-json"),
+        (3, "wrong-type"),
+    ]
