@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Literal
 
-from pydantic import model_validator
+from pydantic import ConfigDict, model_validator
 
 from ._base import CanonicalModel
 from ._categories import DataCategory, field
@@ -199,6 +199,19 @@ class DataSharingAgreement(Record):
 
 class Disclosure(Record):
     """One release of a person's data to a party, as the family sees it."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "if": {
+                "required": ["emergency"],
+                "properties": {"emergency": {"const": True}},
+            },
+            "then": {
+                "required": ["justification"],
+                "properties": {"justification": {"type": "string", "minLength": 1}},
+            },
+        }
+    )
 
     type: Literal["Disclosure"] = field(
         DataCategory.ADMINISTRATIVE, "Record type.", "Disclosure"

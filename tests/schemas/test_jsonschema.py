@@ -96,6 +96,15 @@ def test_bundle_accepts_a_record_and_requires_its_type() -> None:
             "description": "x",
             "identified_by": {"display": None},
         },
+        {
+            "type": "Disclosure",
+            "id": "d",
+            "subject": {"system": "s", "value": "1"},
+            "at": "2026-01-05T10:00:00Z",
+            "recipient": "org-1",
+            "purpose": "emergency",
+            "emergency": True,
+        },
     ],
 )
 def test_bundle_rejects_what_the_models_reject(broken: dict[str, object]) -> None:
@@ -114,3 +123,21 @@ def test_examples_validate_against_the_published_schema() -> None:
     for path in examples:
         errors = list(validator.iter_errors(json.loads(path.read_text("utf-8"))))
         assert not errors, (path.name, [e.message for e in errors[:3]])
+
+
+def test_bundle_accepts_a_justified_emergency_disclosure() -> None:
+    record = {
+        "type": "Disclosure",
+        "id": "d",
+        "subject": {"system": "s", "value": "1"},
+        "at": "2026-01-05T10:00:00Z",
+        "recipient": "org-1",
+        "purpose": "emergency",
+        "emergency": True,
+        "justification": "Student missing; police request for contacts",
+    }
+    record_adapter().validate_json(json.dumps(record), strict=True)
+    assert not list(_validator().iter_errors(record))
+    assert not list(
+        _validator().iter_errors({**record, "emergency": False, "justification": None})
+    )
