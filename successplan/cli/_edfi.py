@@ -8,13 +8,11 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from successplan.adapters import (
     CheckpointStore,
-    QuarantineEntry,
     QuarantineWriter,
     RecordWriter,
     RetryPolicy,
@@ -38,6 +36,7 @@ from successplan.errors import (
 from successplan.mappings import Mapper
 
 from . import console, convert_app, err_console, fail, pull_app
+from ._unreadable import quarantine_unreadable
 
 __all__ = ["convert_edfi", "pull_edfi"]
 
@@ -160,17 +159,7 @@ def convert_edfi(
                         run.handle_all(read_files([path], resource=resource))
                     except InputError as exc:
                         unreadable += 1
-                        err_console.print(f"[red]error:[/] {escape(str(exc))}")
-                        run.summary.quarantined["(unreadable file)"] += 1
-                        if quarantine_writer is not None:
-                            quarantine_writer.write(
-                                QuarantineEntry(
-                                    location=str(path),
-                                    reason=exc.code,
-                                    message=exc.message,
-                                    raw=None,
-                                )
-                            )
+                        quarantine_unreadable(path, exc, run.summary, quarantine_writer)
                     progress.advance(task, path.stat().st_size)
             run.finish()
             if quarantine_writer is not None:

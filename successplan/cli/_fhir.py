@@ -16,7 +16,6 @@ from rich.table import Table
 
 from successplan.adapters import (
     CheckpointStore,
-    QuarantineEntry,
     QuarantineWriter,
     RecordWriter,
     RunSummary,
@@ -38,6 +37,7 @@ from successplan.errors import (
 from successplan.schemas import Consent, SuccessPlan, record_adapter
 
 from . import console, convert_app, err_console, export_app, fail, pull_app
+from ._unreadable import quarantine_unreadable
 
 #: How many of the most used unmapped codes the summary lists.
 _UNMAPPED_SHOWN = 5
@@ -131,17 +131,7 @@ def convert_fhir(
                     converter.run_path(path, writer, bad, finish=False)
                 except InputError as exc:
                     unreadable += 1
-                    err_console.print(f"[red]error:[/] {escape(str(exc))}")
-                    converter.summary.quarantined["(unreadable file)"] += 1
-                    if bad is not None:
-                        bad.write(
-                            QuarantineEntry(
-                                location=str(path),
-                                reason=exc.code,
-                                message=exc.message,
-                                raw=None,
-                            )
-                        )
+                    quarantine_unreadable(path, exc, converter.summary, bad)
                 progress.advance(task)
             converter.finish(writer, bad)
     except SuccessplanError as exc:
