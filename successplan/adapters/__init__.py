@@ -14,6 +14,8 @@ from ._http import (
     send_with_retry,
 )
 from ._stream import (
+    EncodedRecord,
+    PartsEncoder,
     QuarantineEntry,
     QuarantineWriter,
     RecordWriter,
@@ -23,6 +25,8 @@ from ._stream import (
 
 __all__ = [
     "CheckpointStore",
+    "EncodedRecord",
+    "PartsEncoder",
     "QuarantineEntry",
     "QuarantineWriter",
     "RecordWriter",

@@ -18,13 +18,19 @@ from typing import IO, Any, Self
 import orjson
 from pydantic import BaseModel
 
+from successplan.schemas import RECORD_TYPES, Record
+
 __all__ = [
+    "EncodedRecord",
+    "PartsEncoder",
     "QuarantineEntry",
     "QuarantineWriter",
     "RecordWriter",
     "RunSummary",
     "stable_id",
 ]
+
+_sha256 = hashlib.sha256
 
 
 def stable_id(record_type: str, system: str, *key: object) -> str:
@@ -41,9 +47,67 @@ def stable_id(record_type: str, system: str, *key: object) -> str:
     Returns:
         The id.
     """
-    joined = "\x1f".join([record_type, system, *(str(part) for part in key)])
-    digest = hashlib.sha256(joined.encode("utf-8")).hexdigest()[:32]
-    return f"{record_type.lower()}-{digest}"
+    joined = "\x1f".join((record_type, system, *map(str, key)))
+    return f"{record_type.lower()}-{_sha256(joined.encode()).hexdigest()[:32]}"
+
+
+@dataclass(slots=True)
+class EncodedRecord:
+    """A canonical record a connector has already encoded as one JSON line.
+
+    Connectors that assemble a record from parts validated one by one (a
+    student gathered over many items) encode it directly instead of building
+    the model a second time. :meth:`model` gives the model, validated
+    strictly from the JSON, for callers that want one.
+
+    Attributes:
+        type: The record type, a key of ``RECORD_TYPES``.
+        id: The record's id.
+        json: The record as JSON, without a newline.
+    """
+
+    type: str
+    id: str
+    json: bytes
+
+    def model(self) -> Record:
+        """The record as its model, validated strictly from its JSON."""
+        return RECORD_TYPES[self.type].model_validate_json(self.json, strict=True)
+
+
+class PartsEncoder:
+    """Encodes JSON-ready dicts whose values may be validated model parts.
+
+    Parts whose class is in ``shared`` (codings a crosswalk gave, a school's
+    identifier) recur across records; each is turned into JSON data once and
+    kept, keyed by identity, for the life of the encoder.
+    """
+
+    def __init__(self, shared: tuple[type[BaseModel], ...] = ()) -> None:
+        self._shared_types = shared
+        self._shared: dict[int, tuple[BaseModel, Any]] = {}
+
+    def _default(self, value: Any) -> Any:
+        if isinstance(value, BaseModel):
+            if value.__class__ in self._shared_types:
+                hit = self._shared.get(id(value))
+                if hit is None:
+                    hit = (value, self._data(value))
+                    self._shared[id(value)] = hit
+                return hit[1]
+            return self._data(value)
+        msg = f"cannot encode a {type(value).__name__} as JSON"
+        raise TypeError(msg)
+
+    @staticmethod
+    def _data(model: BaseModel) -> Any:
+        return model.__pydantic_serializer__.to_python(
+            model, mode="json", exclude_none=True
+        )
+
+    def encode(self, value: Any) -> bytes:
+        """Encode one value as JSON (dates as ISO 8601, None kept as null)."""
+        return orjson.dumps(value, default=self._default)
 
 
 @dataclass(slots=True)
@@ -136,8 +200,12 @@ class RecordWriter(_LineWriter):
         super().__init__(target, append=append)
         self.counts: Counter[str] = Counter()
 
-    def write(self, record: BaseModel) -> None:
-        """Append one record."""
+    def write(self, record: BaseModel | EncodedRecord) -> None:
+        """Append one record, a model or one already encoded."""
+        if isinstance(record, EncodedRecord):
+            self._write(record.json)
+            self.counts[record.type] += 1
+            return
         self._write(record.__pydantic_serializer__.to_json(record, exclude_none=True))
         self.counts[type(record).__name__] += 1
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -183,7 +184,9 @@ def test_items_changed_during_a_pull_are_not_lost(tmp_path: Path) -> None:
 class CrashInFinish(EdFiConverter):
     """A converter whose run dies while the gathered records are written."""
 
-    def finish(self) -> list[Any]:
+    def finish_encoded(self) -> Iterator[Any]:
+        gathered = super().finish_encoded()
+        yield next(gathered)
         raise Stop
 
 

@@ -7,12 +7,18 @@ and the indicators that count many items (attendance, grades, discipline).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from successplan.adapters._stream import QuarantineEntry, stable_id
+from successplan.adapters._stream import (
+    EncodedRecord,
+    PartsEncoder,
+    QuarantineEntry,
+    stable_id,
+)
 from successplan.schemas import (
+    Coding,
     Contact,
     DataCategory,
     Domain,
@@ -24,7 +30,6 @@ from successplan.schemas import (
     IndicatorPoint,
     IndicatorSeries,
     Period,
-    Person,
     Record,
     TeamMember,
     TeamRole,
@@ -65,6 +70,9 @@ _STAFF_WORDS = (
 )
 
 
+_OPTIONAL_PERSON_FIELDS = ("birth_date", "sex", "gender_identity", "hispanic_latino")
+
+
 def team_role_from_words(words: str) -> TeamRole:
     """Guess a staff member's team role from a classification or job title."""
     lowered = words.lower()
@@ -97,33 +105,62 @@ class AssemblyMixin:
     _engagements: Callable[[], list[Record]]
 
     def finish(self) -> list[Record]:
-        """Return the gathered records; call once, when the input has ended.
+        """Return the gathered records as models; call once, when the input ends.
 
         Items that turn out to be unusable only now (a discipline association
         whose incident never arrived) go to :attr:`late_problems`.
         """
-        records: list[Record] = []
-        for draft in self.people.values():
-            person, members = self._person(draft)
-            records.append(person)
-            records.extend(members)
-        records.extend(self._engagements())
-        records.extend(self._staff_members())
-        records.extend(self._attendance_series())
-        records.extend(self._grade_series())
-        records.extend(self._discipline_series())
-        return records
+        return [
+            record.model() if isinstance(record, EncodedRecord) else record
+            for record in self.finish_encoded()
+        ]
 
-    def _person(self, draft: PersonDraft) -> tuple[Person, list[TeamMember]]:
+    def finish_encoded(self) -> Iterator[Record | EncodedRecord]:
+        """Yield the gathered records, Persons already encoded as JSON.
+
+        A Person is assembled from parts each validated as its item was read
+        (names, codings, contacts, programs, checked enrollment fields), so it
+        is encoded directly rather than built as a model a second time; the
+        model is one :meth:`EncodedRecord.model` call away. Call once, when
+        the input has ended.
+        """
+        encoder = PartsEncoder(shared=(Coding,))
+        template = self.provenance("students", "-", "-").model_dump(
+            mode="json", exclude_none=True
+        )
+        for draft in self.people.values():
+            person, members = self._person(draft, encoder, template)
+            yield person
+            yield from members
+        self.people.clear()
+        yield from self._engagements()
+        yield from self._staff_members()
+        yield from self._attendance_series()
+        yield from self._grade_series()
+        yield from self._discipline_series()
+
+    def _person(
+        self, draft: PersonDraft, encoder: PartsEncoder, template: dict[str, Any]
+    ) -> tuple[EncodedRecord, list[TeamMember]]:
         contacts: list[Contact] = []
         members: list[TeamMember] = []
         for contact_id, (link, _) in sorted(draft.contacts.items()):
             contact, member = self._contact_entry(draft.student_id, contact_id, link)
             contacts.append(contact)
             members.append(member)
-        location = draft.location
+        provenance = template.copy()
+        provenance["source_record_id"] = f"students/{draft.student_id}"
+        if draft.location is None:
+            del provenance["source_location"]
+        else:
+            provenance["source_location"] = draft.location
+        person_id = stable_id("Person", SOURCE, draft.student_id)
+        # In the model's field order; optional fields left out when empty,
+        # as the record writer leaves out None.
         fields: dict[str, Any] = {
-            "id": stable_id("Person", SOURCE, draft.student_id),
+            "id": person_id,
+            "provenance": provenance,
+            "type": "Person",
             "identifiers": draft.identifiers,
             "names": draft.names,
             "birth_date": draft.birth_date,
@@ -137,10 +174,11 @@ class AssemblyMixin:
             "enrollments": [draft.enrollments[k] for k in sorted(draft.enrollments)],
             "contacts": contacts,
             "programs": [draft.programs[k] for k in sorted(draft.programs)],
-            "provenance": self.provenance("students", draft.student_id, location),
         }
-        person = Person.model_validate(fields)
-        return person, members
+        for name in _OPTIONAL_PERSON_FIELDS:
+            if fields[name] is None:
+                del fields[name]
+        return EncodedRecord("Person", person_id, encoder.encode(fields)), members
 
     def _contact_entry(
         self, student_id: str, contact_id: str, link: dict[str, Any]

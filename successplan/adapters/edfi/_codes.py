@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any, Protocol, TypeVar
 
+import orjson
+
 from successplan.mappings._systems import canonical_system, edfi_descriptor_system
 from successplan.schemas import Coding, DataCategory, Domain, FindingKind
 
@@ -68,12 +70,14 @@ class Codes:
         self._mapper = mapper
         self.unmapped: Counter[tuple[str, str]] = Counter()
         self._cache: dict[tuple[str, str], tuple[Coding, Mapped | None]] = {}
-        # Per descriptor string: what it gives, and the key to count when the
-        # code is unmapped (None when mapped), so a repeated value costs one
-        # dictionary look-up.
+        # Per descriptor string: what it gives, the key to count when the
+        # code is unmapped (None when mapped), and the coding as JSON data, so
+        # a repeated value costs one dictionary look-up.
         self._raw: dict[
             tuple[str, str],
-            tuple[tuple[Coding, Mapped | None], tuple[str, str] | None],
+            tuple[
+                tuple[Coding, Mapped | None], tuple[str, str] | None, orjson.Fragment
+            ],
         ] = {}
 
     def code(
@@ -124,6 +128,7 @@ class Codes:
             self._raw[(value, descriptor)] = (
                 found,
                 (lookup_system, code) if unmapped else None,
+                _encoded(found[0]),
             )
         return found
 
@@ -139,6 +144,23 @@ class Codes:
                 return hit[0][0]
         found = self.code(value, descriptor)
         return found[0] if found else None
+
+    def coding_json(self, value: Any, descriptor: str = "") -> orjson.Fragment | None:
+        """Like :meth:`coding`, but the coding encoded as JSON, once per value.
+
+        The fragment goes into data that ``orjson`` encodes (an enrollment of
+        a Person) as it is, so a coding met on every item is encoded once.
+        """
+        if value is None:
+            return None
+        if value.__class__ is str:
+            hit = self._raw.get((value, descriptor))
+            if hit is not None:
+                if hit[1] is not None:
+                    self.unmapped[hit[1]] += 1
+                return hit[2]
+        found = self.code(value, descriptor)
+        return _encoded(found[0]) if found else None
 
     @staticmethod
     def canonical(
@@ -166,3 +188,10 @@ class Codes:
             except ValueError:
                 continue
         return None
+
+
+def _encoded(coding: Coding) -> orjson.Fragment:
+    """A coding encoded as JSON, as the record writer writes it."""
+    return orjson.Fragment(
+        coding.__pydantic_serializer__.to_json(coding, exclude_none=True)
+    )

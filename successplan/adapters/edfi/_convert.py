@@ -18,6 +18,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from pydantic import ValidationError
 
 from successplan.adapters._stream import QuarantineEntry, stable_id
@@ -99,7 +100,7 @@ class EdFiConverter(IndicatorsMixin, ProgramsMixin, RelationsMixin, AssemblyMixi
         self.attendance: dict[tuple[str, str, int | None], AttendanceTally] = {}
         self.grades: dict[tuple[str, ...], GradeTally] = {}
         self.late_problems: list[QuarantineEntry] = []
-        self._schools: dict[str, Identifier] = {}
+        self._schools: dict[str, orjson.Fragment] = {}
         self._init_relations()
         self._handlers = {
             "students": self._student,
@@ -208,7 +209,7 @@ class EdFiConverter(IndicatorsMixin, ProgramsMixin, RelationsMixin, AssemblyMixi
         draft = self.people.get(student_id)
         if draft is None:
             draft = PersonDraft(student_id)
-            draft.add_identifier(Identifier(system=STUDENT_SYSTEM, value=student_id))
+            draft.add_identifier(STUDENT_SYSTEM, student_id)
             self.people[student_id] = draft
         return draft
 
@@ -301,23 +302,31 @@ class EdFiConverter(IndicatorsMixin, ProgramsMixin, RelationsMixin, AssemblyMixi
         year = _school_year(item, resource)
         organization = self._schools.get(school)
         if organization is None:
-            organization = Identifier(system=SCHOOL_SYSTEM, value=school)
+            identifier = Identifier(system=SCHOOL_SYSTEM, value=school)
+            organization = orjson.Fragment(
+                identifier.__pydantic_serializer__.to_json(
+                    identifier, exclude_none=True
+                )
+            )
             self._schools[school] = organization
-        # Kept as the Enrollment's fields, checked here, and validated once with
-        # the Person when the run ends: one model per student instead of one
-        # per item, and fewer objects for the garbage collector to scan.
-        enrollment: dict[str, Any] = {"organization": organization, "entry_date": entry}
+        # Kept as the Enrollment's JSON data (codings and the school already
+        # encoded), every field checked here (the model's own rule, exit not
+        # before entry, included), in the model's field order: the Person is
+        # encoded from it when the run ends, with no model per item for the
+        # garbage collector to scan.
+        enrollment: dict[str, Any] = {"organization": organization}
         codes = self.codes
-        grade = codes.coding(
+        grade = codes.coding_json(
             item.get("entryGradeLevelDescriptor"), "GradeLevelDescriptor"
         )
         if grade is not None:
             enrollment["grade_level"] = grade
         if year is not None:
             enrollment["school_year"] = year
+        enrollment["entry_date"] = entry
         if exit_date is not None:
             enrollment["exit_date"] = exit_date
-        reason = codes.coding(
+        reason = codes.coding_json(
             item.get("exitWithdrawTypeDescriptor"), "ExitWithdrawTypeDescriptor"
         )
         if reason is not None:
@@ -327,7 +336,7 @@ class EdFiConverter(IndicatorsMixin, ProgramsMixin, RelationsMixin, AssemblyMixi
         if primary is not None:
             enrollment["primary"] = primary
         draft = self.people.get(sid) or self.person(sid)
-        draft.enrollments[(school, entry.isoformat())] = enrollment
+        draft.enrollments[(school, entry)] = enrollment
         if draft.location is None:
             draft.location = location
         return []
@@ -368,11 +377,7 @@ class EdFiConverter(IndicatorsMixin, ProgramsMixin, RelationsMixin, AssemblyMixi
             )
             assigner = text(entry.get("assigningOrganizationIdentificationCode"))
             scope = f"{system}/{assigner}" if assigner else system
-            draft.add_identifier(
-                Identifier(
-                    system=f"urn:ed-fi:{scope}", value=str(entry["identificationCode"])
-                )
-            )
+            draft.add_identifier(f"urn:ed-fi:{scope}", str(entry["identificationCode"]))
 
         key = f"{sid}/{org_id}"
         findings: list[Record] = []
@@ -422,13 +427,16 @@ class EdFiConverter(IndicatorsMixin, ProgramsMixin, RelationsMixin, AssemblyMixi
 
 def _school_year(item: dict[str, Any], resource: str) -> int | None:
     """The school year of an enrollment, from its school year or calendar."""
-    year = None
-    for name in ("schoolYearTypeReference", "calendarReference"):
-        ref = item.get(name)
-        if isinstance(ref, dict):
-            year = as_int(ref.get("schoolYear"))
-            if year is not None:
-                break
+    ref = item.get("schoolYearTypeReference")
+    year = ref.get("schoolYear") if ref.__class__ is dict else None
+    if year.__class__ is not int:
+        year = None
+        for name in ("schoolYearTypeReference", "calendarReference"):
+            ref = item.get(name)
+            if isinstance(ref, dict):
+                year = as_int(ref.get("schoolYear"))
+                if year is not None:
+                    break
     if year is not None and not 1900 <= year <= 2200:
         msg = f"{resource}: school year {year} is out of range (1900 to 2200)"
         raise ConversionError(msg, code="edfi-invalid-value", field="schoolYear")

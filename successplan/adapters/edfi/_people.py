@@ -11,6 +11,7 @@ the run ends.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Literal
 
 from successplan.schemas import (
@@ -20,7 +21,6 @@ from successplan.schemas import (
     ContactPoint,
     ContactPointSystem,
     HumanName,
-    Identifier,
     LanguageUse,
     ProgramParticipation,
 )
@@ -184,12 +184,13 @@ def telecom(item: dict[str, Any]) -> list[ContactPoint]:
     return result
 
 
-@dataclass
+@dataclass(slots=True)
 class PersonDraft:
     """The parts of one student gathered so far."""
 
     student_id: str
-    identifiers: list[Identifier] = field(default_factory=list)
+    #: Identifiers as JSON data (``system`` and ``value``).
+    identifiers: list[dict[str, str]] = field(default_factory=list)
     names: list[HumanName] = field(default_factory=list)
     birth_date: Any = None
     sex: Coding | None = None
@@ -199,8 +200,8 @@ class PersonDraft:
     languages: list[LanguageUse] = field(default_factory=list)
     addresses: list[Address] = field(default_factory=list)
     telecom: list[ContactPoint] = field(default_factory=list)
-    #: Enrollment fields, checked, by school and entry date.
-    enrollments: dict[tuple[str, ...], dict[str, Any]] = field(default_factory=dict)
+    #: Enrollments as checked JSON data, by school and entry date.
+    enrollments: dict[tuple[str, date], dict[str, Any]] = field(default_factory=dict)
     contacts: dict[str, tuple[dict[str, Any], Contact | None]] = field(
         default_factory=dict
     )
@@ -208,12 +209,19 @@ class PersonDraft:
     location: str | None = None
     _identifier_keys: set[tuple[str, str]] = field(default_factory=set)
 
-    def add_identifier(self, identifier: Identifier) -> None:
-        """Add an identifier unless the same one is already there."""
-        key = (identifier.system, identifier.value)
+    def add_identifier(self, system: str, value: str) -> None:
+        """Add an identifier unless the same one is already there.
+
+        Raises:
+            ValueError: The system or the value is empty.
+        """
+        if not system or not value:
+            msg = "an identifier needs a system and a value"
+            raise ValueError(msg)
+        key = (system, value)
         if key not in self._identifier_keys:
             self._identifier_keys.add(key)
-            self.identifiers.append(identifier)
+            self.identifiers.append({"system": system, "value": value})
 
     def extend(self, target: list[Any], values: list[Any]) -> None:
         """Add values to a list part, skipping ones already present."""

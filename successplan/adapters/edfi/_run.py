@@ -26,6 +26,7 @@ import orjson
 
 from successplan.adapters._http import CheckpointStore
 from successplan.adapters._stream import (
+    EncodedRecord,
     QuarantineEntry,
     QuarantineWriter,
     RecordWriter,
@@ -145,9 +146,13 @@ class ConversionRun:
     def finish(self) -> None:
         """Write the gathered records and any late quarantine entries."""
         with bulk_collection():
-            for record in self.converter.finish():
+            for record in self.converter.finish_encoded():
                 self.records.write(record)
-                self.summary.written[type(record).__name__] += 1
+                self.summary.written[
+                    record.type
+                    if isinstance(record, EncodedRecord)
+                    else type(record).__name__
+                ] += 1
         for entry in self.converter.late_problems:
             self.summary.quarantined[entry.resource or "unknown"] += 1
             if self.quarantine is not None:

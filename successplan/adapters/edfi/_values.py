@@ -62,6 +62,8 @@ def ref_key(item: dict[str, Any], reference: str, key: str, resource: str) -> st
     value = ref.get(key) if ref.__class__ is dict else None
     if value.__class__ is str:
         value = value.strip() or None
+    elif value.__class__ is int:
+        value = str(value)
     elif value is not None:
         value = text(value)
     if value is None:
