@@ -140,7 +140,7 @@ def bench_convert(count: int) -> None:
             "orjson.loads as one document": baseline_document,
             "convert": convert,
         }
-        rounds = 5
+        rounds = 7
         results: dict[str, list[float]] = {name: [] for name in cases}
         for _ in range(rounds):
             for name, case in cases.items():
