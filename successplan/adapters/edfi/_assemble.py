@@ -70,9 +70,6 @@ _STAFF_WORDS = (
 )
 
 
-_OPTIONAL_PERSON_FIELDS = ("birth_date", "sex", "gender_identity", "hispanic_latino")
-
-
 def team_role_from_words(words: str) -> TeamRole:
     """Guess a staff member's team role from a classification or job title."""
     lowered = words.lower()
@@ -80,6 +77,13 @@ def team_role_from_words(words: str) -> TeamRole:
         if needle in lowered:
             return role
     return TeamRole.OTHER
+
+
+def _by_key(parts: dict[Any, Any]) -> list[Any]:
+    """The values of a dict in the order of their keys."""
+    if len(parts) < 2:
+        return list(parts.values())
+    return [parts[key] for key in sorted(parts)]
 
 
 def _subject(student_id: str) -> Identifier:
@@ -144,10 +148,13 @@ class AssemblyMixin:
     ) -> tuple[EncodedRecord, list[TeamMember]]:
         contacts: list[Contact] = []
         members: list[TeamMember] = []
-        for contact_id, (link, _) in sorted(draft.contacts.items()):
-            contact, member = self._contact_entry(draft.student_id, contact_id, link)
-            contacts.append(contact)
-            members.append(member)
+        if draft.contacts:
+            for contact_id, (link, _) in sorted(draft.contacts.items()):
+                contact, member = self._contact_entry(
+                    draft.student_id, contact_id, link
+                )
+                contacts.append(contact)
+                members.append(member)
         provenance = template.copy()
         provenance["source_record_id"] = f"students/{draft.student_id}"
         if draft.location is None:
@@ -163,21 +170,22 @@ class AssemblyMixin:
             "type": "Person",
             "identifiers": draft.identifiers,
             "names": draft.names,
-            "birth_date": draft.birth_date,
-            "sex": draft.sex,
-            "gender_identity": draft.gender_identity,
-            "races": draft.races,
-            "hispanic_latino": draft.hispanic_latino,
-            "languages": draft.languages,
-            "addresses": draft.addresses,
-            "telecom": draft.telecom,
-            "enrollments": [draft.enrollments[k] for k in sorted(draft.enrollments)],
-            "contacts": contacts,
-            "programs": [draft.programs[k] for k in sorted(draft.programs)],
         }
-        for name in _OPTIONAL_PERSON_FIELDS:
-            if fields[name] is None:
-                del fields[name]
+        if draft.birth_date is not None:
+            fields["birth_date"] = draft.birth_date
+        if draft.sex is not None:
+            fields["sex"] = draft.sex
+        if draft.gender_identity is not None:
+            fields["gender_identity"] = draft.gender_identity
+        fields["races"] = draft.races
+        if draft.hispanic_latino is not None:
+            fields["hispanic_latino"] = draft.hispanic_latino
+        fields["languages"] = draft.languages
+        fields["addresses"] = draft.addresses
+        fields["telecom"] = draft.telecom
+        fields["enrollments"] = _by_key(draft.enrollments)
+        fields["contacts"] = contacts
+        fields["programs"] = _by_key(draft.programs)
         return EncodedRecord("Person", person_id, encoder.encode(fields)), members
 
     def _contact_entry(

@@ -207,7 +207,6 @@ class PersonDraft:
     )
     programs: dict[tuple[str, ...], ProgramParticipation] = field(default_factory=dict)
     location: str | None = None
-    _identifier_keys: set[tuple[str, str]] = field(default_factory=set)
 
     def add_identifier(self, system: str, value: str) -> None:
         """Add an identifier unless the same one is already there.
@@ -218,10 +217,9 @@ class PersonDraft:
         if not system or not value:
             msg = "an identifier needs a system and a value"
             raise ValueError(msg)
-        key = (system, value)
-        if key not in self._identifier_keys:
-            self._identifier_keys.add(key)
-            self.identifiers.append({"system": system, "value": value})
+        identifier = {"system": system, "value": value}
+        if identifier not in self.identifiers:
+            self.identifiers.append(identifier)
 
     def extend(self, target: list[Any], values: list[Any]) -> None:
         """Add values to a list part, skipping ones already present."""

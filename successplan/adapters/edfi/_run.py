@@ -90,19 +90,21 @@ class ConversionRun:
 
     def handle(self, raw: RawRecord) -> None:
         """Read, convert and write one item; quarantine it when it fails."""
-        self.summary.read[raw.resource] += 1
-        if raw.problem is None and not self.converter.supports(raw.resource):
-            self.summary.skipped[raw.resource] += 1
+        resource = raw.resource
+        summary = self.summary
+        summary.read[resource] += 1
+        if raw.problem is None and not self.converter.supports(resource):
+            summary.skipped[resource] += 1
             return
         try:
             produced = self.converter.convert(raw)
         except ConversionError as exc:
             self._quarantine(raw, exc)
             return
-        self.summary.converted[raw.resource] += 1
+        summary.converted[resource] += 1
         for record in produced:
             self.records.write(record)
-            self.summary.written[type(record).__name__] += 1
+            summary.written[type(record).__name__] += 1
 
     def handle_all(self, items: Iterable[RawRecord]) -> None:
         """Handle every item of an iterable."""
