@@ -59,6 +59,11 @@ class Lookup(Protocol):
         ...
 
 
+#: What a descriptor string gave: the lookup, the key to count when it is
+#: unmapped (None when mapped), and the coding encoded as JSON.
+_Seen = tuple[tuple[Coding, Mapped | None], tuple[str, str] | None, orjson.Fragment]
+
+
 class Codes:
     """Looks Ed-Fi descriptors up and counts the ones no rule maps.
 
@@ -70,15 +75,15 @@ class Codes:
         self._mapper = mapper
         self.unmapped: Counter[tuple[str, str]] = Counter()
         self._cache: dict[tuple[str, str], tuple[Coding, Mapped | None]] = {}
-        # Per descriptor string: what it gives, the key to count when the
-        # code is unmapped (None when mapped), and the coding as JSON data, so
-        # a repeated value costs one dictionary look-up.
-        self._raw: dict[
-            tuple[str, str],
-            tuple[
-                tuple[Coding, Mapped | None], tuple[str, str] | None, orjson.Fragment
-            ],
-        ] = {}
+        # By descriptor string, so a repeated value costs one look-up.
+        self._raw: dict[tuple[str, str], _Seen] = {}
+
+    def _seen(self, value: str, descriptor: str) -> _Seen | None:
+        """What a descriptor string met before gave, counted again if unmapped."""
+        hit = self._raw.get((value, descriptor))
+        if hit is not None and hit[1] is not None:
+            self.unmapped[hit[1]] += 1
+        return hit
 
     def code(
         self, value: Any, descriptor: str = ""
@@ -94,12 +99,8 @@ class Codes:
             The coding to keep (canonical when mapped, the source's otherwise)
             and the mapping result, or ``None`` when the value is empty.
         """
-        if value.__class__ is str:
-            hit = self._raw.get((value, descriptor))
-            if hit is not None:
-                if hit[1] is not None:
-                    self.unmapped[hit[1]] += 1
-                return hit[0]
+        if value.__class__ is str and (hit := self._seen(value, descriptor)):
+            return hit[0]
         parts = descriptor_parts(value)
         if parts is None:
             return None
@@ -136,12 +137,8 @@ class Codes:
         """Look a descriptor up and return only the coding to keep."""
         if value is None:
             return None
-        if value.__class__ is str:
-            hit = self._raw.get((value, descriptor))
-            if hit is not None:
-                if hit[1] is not None:
-                    self.unmapped[hit[1]] += 1
-                return hit[0][0]
+        if value.__class__ is str and (hit := self._seen(value, descriptor)):
+            return hit[0][0]
         found = self.code(value, descriptor)
         return found[0] if found else None
 
@@ -153,12 +150,8 @@ class Codes:
         """
         if value is None:
             return None
-        if value.__class__ is str:
-            hit = self._raw.get((value, descriptor))
-            if hit is not None:
-                if hit[1] is not None:
-                    self.unmapped[hit[1]] += 1
-                return hit[2]
+        if value.__class__ is str and (hit := self._seen(value, descriptor)):
+            return hit[2]
         found = self.code(value, descriptor)
         return _encoded(found[0]) if found else None
 
