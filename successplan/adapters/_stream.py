@@ -78,9 +78,10 @@ class EncodedRecord:
 class PartsEncoder:
     """Encodes JSON-ready dicts whose values may be validated model parts.
 
-    Parts whose class is in ``shared`` (codings a crosswalk gave, a school's
-    identifier) recur across records; each is turned into JSON data once and
-    kept, keyed by identity, for the life of the encoder.
+    Parts whose class is in ``shared`` (codings a crosswalk gave, which the
+    same descriptor gives again as the same object) recur across records;
+    each is turned into JSON data once and kept, keyed by identity, for the
+    life of the encoder. Other models are turned into JSON data each time.
     """
 
     def __init__(self, shared: tuple[type[BaseModel], ...] = ()) -> None:
