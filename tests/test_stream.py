@@ -7,7 +7,13 @@ import io
 import orjson
 import pytest
 
-from successplan.adapters import EncodedRecord, PartsEncoder, RecordWriter
+from successplan.adapters import (
+    EncodedRecord,
+    PartsEncoder,
+    RecordWriter,
+    stable_id,
+    stable_ids,
+)
 from successplan.schemas import Coding, Identifier, Person
 
 
@@ -53,3 +59,10 @@ def test_parts_encoder_writes_models_as_the_record_writer_does() -> None:
 def test_parts_encoder_refuses_what_is_not_json() -> None:
     with pytest.raises(TypeError, match="set"):
         PartsEncoder().encode({"x": {1, 2}})
+
+
+@pytest.mark.parametrize("key", ["1", "600001", "José Núñez", " spaced "])
+def test_stable_ids_give_the_ids_stable_id_gives(key: str) -> None:
+    make = stable_ids("Person", "edfi")
+    assert make(key) == stable_id("Person", "edfi", key)
+    assert make(key) != stable_ids("Person", "fhir")(key)

@@ -21,6 +21,7 @@ from ._stream import (
     RecordWriter,
     RunSummary,
     stable_id,
+    stable_ids,
 )
 
 __all__ = [
@@ -36,4 +37,5 @@ __all__ = [
     "require_https",
     "send_with_retry",
     "stable_id",
+    "stable_ids",
 ]

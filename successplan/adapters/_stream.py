@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,6 +29,7 @@ __all__ = [
     "RecordWriter",
     "RunSummary",
     "stable_id",
+    "stable_ids",
 ]
 
 _sha256 = hashlib.sha256
@@ -49,6 +51,21 @@ def stable_id(record_type: str, system: str, *key: object) -> str:
     """
     joined = "\x1f".join((record_type, system, *map(str, key)))
     return f"{record_type.lower()}-{_sha256(joined.encode()).hexdigest()[:32]}"
+
+
+def stable_ids(record_type: str, system: str) -> Callable[[str], str]:
+    """Return a function giving ``stable_id(record_type, system, key)`` for one key.
+
+    For a connector that derives many ids of one type from a single text key
+    (a Person per student): the fixed part is encoded once.
+    """
+    head = f"{record_type}\x1f{system}\x1f".encode()
+    prefix = f"{record_type.lower()}-"
+
+    def make(key: str) -> str:
+        return prefix + _sha256(head + key.encode()).hexdigest()[:32]
+
+    return make
 
 
 @dataclass(slots=True)
@@ -204,7 +221,8 @@ class RecordWriter(_LineWriter):
     def write(self, record: BaseModel | EncodedRecord) -> None:
         """Append one record, a model or one already encoded."""
         if isinstance(record, EncodedRecord):
-            self._write(record.json)
+            self._file.write(record.json)
+            self._file.write(b"\n")
             self.counts[record.type] += 1
             return
         self._write(record.__pydantic_serializer__.to_json(record, exclude_none=True))

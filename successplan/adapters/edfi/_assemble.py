@@ -36,7 +36,7 @@ from successplan.schemas import (
 )
 
 from ._codes import Codes
-from ._people import STUDENT_SYSTEM, addresses, languages, names, telecom
+from ._people import STUDENT_SYSTEM, addresses, languages, names, person_id, telecom
 from ._tallies import indicator
 from ._values import as_bool, as_int, text
 
@@ -161,11 +161,11 @@ class AssemblyMixin:
             del provenance["source_location"]
         else:
             provenance["source_location"] = draft.location
-        person_id = stable_id("Person", SOURCE, draft.student_id)
+        record_id = person_id(draft.student_id)
         # In the model's field order; optional fields left out when empty,
         # as the record writer leaves out None.
         fields: dict[str, Any] = {
-            "id": person_id,
+            "id": record_id,
             "provenance": provenance,
             "type": "Person",
             "identifiers": draft.identifiers,
@@ -186,7 +186,7 @@ class AssemblyMixin:
         fields["enrollments"] = _by_key(draft.enrollments)
         fields["contacts"] = contacts
         fields["programs"] = _by_key(draft.programs)
-        return EncodedRecord("Person", person_id, encoder.encode(fields)), members
+        return EncodedRecord("Person", record_id, encoder.encode(fields)), members
 
     def _contact_entry(
         self, student_id: str, contact_id: str, link: dict[str, Any]

@@ -150,8 +150,13 @@ class Codes:
         """
         if value is None:
             return None
-        if value.__class__ is str and (hit := self._seen(value, descriptor)):
-            return hit[2]
+        if value.__class__ is str:
+            # :meth:`_seen`, written out: this runs for every enrollment.
+            hit = self._raw.get((value, descriptor))
+            if hit is not None:
+                if hit[1] is not None:
+                    self.unmapped[hit[1]] += 1
+                return hit[2]
         found = self.code(value, descriptor)
         return _encoded(found[0]) if found else None
 

@@ -39,7 +39,15 @@ from successplan.schemas import (
 from ._assemble import AssemblyMixin
 from ._codes import Codes, Lookup
 from ._indicators import IndicatorsMixin
-from ._people import STUDENT_SYSTEM, PersonDraft, addresses, languages, names, telecom
+from ._people import (
+    STUDENT_SYSTEM,
+    PersonDraft,
+    addresses,
+    languages,
+    names,
+    person_id,
+    telecom,
+)
 from ._programs import ProgramsMixin
 from ._readers import RawRecord
 from ._relations import RelationsMixin
@@ -441,8 +449,3 @@ def _school_year(item: dict[str, Any], resource: str) -> int | None:
         msg = f"{resource}: school year {year} is out of range (1900 to 2200)"
         raise ConversionError(msg, code="edfi-invalid-value", field="schoolYear")
     return year
-
-
-def person_id(student_id: str) -> str:
-    """The stable id of the Person for an Ed-Fi studentUniqueId."""
-    return stable_id("Person", SOURCE, student_id)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
+from successplan.adapters._stream import stable_ids
 from successplan.schemas import (
     Address,
     Coding,
@@ -34,11 +35,15 @@ __all__ = [
     "addresses",
     "languages",
     "names",
+    "person_id",
     "telecom",
 ]
 
 #: Identifier system of Ed-Fi studentUniqueId values.
 STUDENT_SYSTEM = "urn:ed-fi:studentUniqueId"
+
+#: The stable id of the Person for an Ed-Fi studentUniqueId.
+person_id = stable_ids("Person", "edfi")
 
 _LANGUAGE_USES: dict[
     str, Literal["home", "native", "primary", "spoken", "written", "correspondence"]
